@@ -1,0 +1,37 @@
+//! Typed record identifiers, so a plan id can never be passed where a node id is meant.
+
+use serde::{Deserialize, Serialize};
+use std::fmt;
+use utoipa::ToSchema;
+
+macro_rules! id_type {
+    ($(#[$doc:meta] $name:ident),* $(,)?) => {$(
+        #[$doc]
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, ToSchema)]
+        #[serde(transparent)]
+        pub struct $name(pub i64);
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                self.0.fmt(f)
+            }
+        }
+    )*};
+}
+
+id_type!(
+    /// Identifies an organization.
+    OrganizationId,
+    /// Identifies a department.
+    DepartmentId,
+    /// Identifies a person.
+    PersonId,
+    /// Identifies a plan.
+    PlanId,
+    /// Identifies a node of a plan.
+    NodeId,
+    /// Identifies a cross-cutting tag.
+    TagId,
+    /// Identifies an alignment link.
+    AlignmentId,
+);
