@@ -11,6 +11,7 @@
 //! it starts, a weight is never negative) is a type that cannot hold a value
 //! breaking it, so the layers above parse input once, at the edge.
 
+pub mod document;
 pub mod error;
 pub mod ids;
 pub mod node;
@@ -26,7 +27,7 @@ pub use ids::*;
 pub use node::{Horizon, Node, NodeDraft, Weight};
 pub use org::{Department, DepartmentDraft, Organization, OrganizationDraft, Person, PersonDraft};
 pub use plan::{LevelNames, Period, Plan, PlanDraft, PlanStatus, Principle};
-pub use tag::{Alignment, AlignmentDraft, Tag, TagDraft};
+pub use tag::{Alignment, AlignmentDraft, AlignmentEnd, Direction, Tag, TagDraft};
 pub use text::{Code, Email, Key, LongText, Name};
 pub use tree::{PlanTree, TreeNode};
 pub use when::CalendarDate;

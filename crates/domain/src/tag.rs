@@ -61,3 +61,35 @@ pub struct AlignmentDraft {
     #[serde(default)]
     pub note: Option<LongText>,
 }
+
+/// Which way an alignment link points, seen from one node.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Direction {
+    /// This node supports the other.
+    Supports,
+    /// The other node supports this one.
+    SupportedBy,
+}
+
+/// An alignment link seen from one of its nodes, with enough of the node at
+/// the other end (and its plan) to show it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct AlignmentEnd {
+    /// The link.
+    pub alignment_id: AlignmentId,
+    /// Which way it points from the node asked about.
+    pub direction: Direction,
+    /// The node at the other end.
+    pub node_id: NodeId,
+    /// Its code.
+    pub node_code: Option<crate::Code>,
+    /// Its title.
+    pub node_title: Name,
+    /// Its plan.
+    pub plan_id: PlanId,
+    /// Its plan's title.
+    pub plan_title: Name,
+    /// How the one supports the other.
+    pub note: Option<LongText>,
+}

@@ -1,1 +1,26 @@
-//! placeholder
+//! Lodestar's storage: the plan model kept in SQLite (embedded, the default) or
+//! PostgreSQL (for several instances behind a load balancer).
+//!
+//! Both databases run the same schema (see [`migrate`]) and the same SQL text;
+//! [`Store`] holds a pool for one of them and every query is written once and
+//! compiled for each backend by the `on_backend!` macro. That keeps the two
+//! from drifting apart, which separate implementations tend to do, while the
+//! code still works on concrete sqlx types (no lowest-common-denominator driver).
+//! Every write that touches several rows runs in one transaction.
+
+mod error;
+pub mod migrate;
+mod rows;
+#[macro_use]
+mod backend;
+mod documents;
+mod nodes;
+mod orgs;
+mod plans;
+mod tags;
+pub mod testing;
+
+pub use backend::Store;
+pub use documents::{ExportedPlan, OutgoingLink};
+pub use error::{Result, StorageError};
+pub use migrate::Dialect;

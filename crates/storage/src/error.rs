@@ -1,0 +1,105 @@
+//! What can go wrong in storage, in terms the layers above can act on.
+
+use lodestar_domain::ValidationError;
+
+/// A storage failure. `NotFound`, `Conflict` and `Invalid` are the caller's
+/// doing and become 4xx responses; the rest are ours and become 500s.
+#[derive(Debug, thiserror::Error)]
+pub enum StorageError {
+    /// No record of this kind has this id (or key).
+    #[error("{entity} {id} not found")]
+    NotFound {
+        /// What was looked for: "plan", "node".
+        entity: &'static str,
+        /// How it was named.
+        id: String,
+    },
+    /// The write would break a uniqueness rule or remove something still in use.
+    #[error("{message}")]
+    Conflict {
+        /// The input field at fault, if one is.
+        field: Option<String>,
+        /// What clashes, in words a user can act on.
+        message: String,
+    },
+    /// The input breaks a rule that only the stored data can tell.
+    #[error(transparent)]
+    Invalid(#[from] ValidationError),
+    /// A stored value no longer parses: the database was edited by hand or is damaged.
+    #[error("stored data is damaged: {0}")]
+    Corrupt(String),
+    /// The database URL names no database Lodestar supports.
+    #[error("unsupported database URL {0:?}: use sqlite://PATH or postgres://…")]
+    UnsupportedUrl(String),
+    /// The database refused or failed.
+    #[error("database error: {0}")]
+    Database(#[from] sqlx::Error),
+}
+
+/// Shorthand for storage results.
+pub type Result<T, E = StorageError> = std::result::Result<T, E>;
+
+impl StorageError {
+    /// A record that is not there.
+    pub fn not_found(entity: &'static str, id: impl ToString) -> Self {
+        Self::NotFound {
+            entity,
+            id: id.to_string(),
+        }
+    }
+
+    /// A clash, blamed on `field`.
+    pub fn conflict(field: &str, message: impl Into<String>) -> Self {
+        Self::Conflict {
+            field: Some(field.to_owned()),
+            message: message.into(),
+        }
+    }
+}
+
+/// Turns a unique-constraint violation into a `Conflict` naming `field`, and a
+/// foreign-key violation into one that says a referenced record is missing or
+/// still in use; other errors pass through.
+pub(crate) fn on_conflict(
+    field: &'static str,
+    message: impl Into<String>,
+) -> impl FnOnce(sqlx::Error) -> StorageError {
+    let message = message.into();
+    move |err| {
+        match &err {
+        sqlx::Error::Database(db) if db.is_unique_violation() => StorageError::conflict(field, message),
+        sqlx::Error::Database(db) if is_foreign_key_violation(db.as_ref()) => StorageError::Conflict {
+            field: None,
+            message: "the record refers to, or is referred to by, another record that prevents this change".into(),
+        },
+        _ => StorageError::Database(err),
+    }
+    }
+}
+
+/// Turns a foreign-key violation on delete into a `Conflict` saying what still
+/// depends on the record.
+pub(crate) fn in_use(message: &'static str) -> impl FnOnce(sqlx::Error) -> StorageError {
+    move |err| match &err {
+        sqlx::Error::Database(db) if is_foreign_key_violation(db.as_ref()) => StorageError::Conflict {
+            field: None,
+            message: message.into(),
+        },
+        _ => StorageError::Database(err),
+    }
+}
+
+/// Fails with `NotFound` when a write touched no row.
+pub(crate) fn touched(rows: u64, entity: &'static str, id: impl ToString) -> Result<()> {
+    if rows == 0 {
+        Err(StorageError::not_found(entity, id))
+    } else {
+        Ok(())
+    }
+}
+
+/// SQLite reports a RESTRICT foreign key as a trigger constraint (code 1811),
+/// which sqlx does not classify as a foreign-key violation; its message does.
+fn is_foreign_key_violation(db: &dyn sqlx::error::DatabaseError) -> bool {
+    db.is_foreign_key_violation() || db.message().contains("FOREIGN KEY constraint failed")
+}

@@ -1,0 +1,155 @@
+//! Nodes of a plan's tree.
+
+use crate::error::{on_conflict, touched};
+use crate::rows::{NODE_COLUMNS, NodeRow, text};
+use crate::{Result, StorageError, Store};
+use lodestar_domain::*;
+
+fn duplicate_code(draft: &NodeDraft) -> String {
+    format!(
+        "the plan already has a node with code {:?}",
+        draft.code.as_ref().map_or("", Code::as_str)
+    )
+}
+
+impl Store {
+    /// One node.
+    pub async fn get_node(&self, id: NodeId) -> Result<Node> {
+        let sql = format!("SELECT {NODE_COLUMNS} FROM nodes WHERE id = $1");
+        let row: Option<NodeRow> = on_backend!(self, read, pool => sqlx::query_as(&sql).bind(id.0).fetch_optional(pool).await?);
+        row.ok_or_else(|| StorageError::not_found("node", id))?
+            .try_into()
+    }
+
+    /// The node of a plan with this code.
+    pub async fn find_node_by_code(&self, plan: PlanId, code: &Code) -> Result<Option<Node>> {
+        let sql = format!("SELECT {NODE_COLUMNS} FROM nodes WHERE plan_id = $1 AND code = $2");
+        let row: Option<NodeRow> = on_backend!(self, read, pool => {
+            sqlx::query_as(&sql).bind(plan.0).bind(code.as_str()).fetch_optional(pool).await?
+        });
+        row.map(Node::try_from).transpose()
+    }
+
+    /// The lowest level among a node's children, if it has any.
+    pub async fn shallowest_child_level(&self, id: NodeId) -> Result<Option<u8>> {
+        let level: Option<i32> = on_backend!(self, read, pool => {
+            sqlx::query_scalar("SELECT MIN(level) FROM nodes WHERE parent_id = $1").bind(id.0).fetch_one(pool).await?
+        });
+        level
+            .map(|l| u8::try_from(l).map_err(|e| StorageError::Corrupt(format!("node level: {e}"))))
+            .transpose()
+    }
+
+    /// Creates a node at `level`; at `draft.position`, or after its last sibling.
+    /// The caller has checked where it goes; the database still guards codes.
+    pub async fn create_node(&self, draft: &NodeDraft, level: u8) -> Result<Node> {
+        let (id, position): (i64, i32) = on_backend!(self, write, pool => {
+            let mut tx = pool.begin().await?;
+            let position = match draft.position {
+                Some(p) => p,
+                None => {
+                    let last: Option<i32> = sqlx::query_scalar(
+                        "SELECT MAX(position) FROM nodes WHERE plan_id = $1 AND \
+                         (parent_id = $2 OR ($2 IS NULL AND parent_id IS NULL))",
+                    )
+                    .bind(draft.plan_id.0)
+                    .bind(draft.parent_id.map(|p| p.0))
+                    .fetch_one(&mut *tx)
+                    .await?;
+                    last.map_or(0, |p| p.saturating_add(1))
+                }
+            };
+            let id: i64 = sqlx::query_scalar(
+                "INSERT INTO nodes (plan_id, parent_id, code, title, description, level, position, owner_id, \
+                 sponsor_id, department_id, horizon, start_date, due_date, weight) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) RETURNING id",
+            )
+            .bind(draft.plan_id.0)
+            .bind(draft.parent_id.map(|p| p.0))
+            .bind(text(&draft.code))
+            .bind(draft.title.as_str())
+            .bind(text(&draft.description))
+            .bind(i32::from(level))
+            .bind(position)
+            .bind(draft.owner_id.map(|p| p.0))
+            .bind(draft.sponsor_id.map(|p| p.0))
+            .bind(draft.department_id.map(|d| d.0))
+            .bind(draft.horizon.map(|h| h.to_string()))
+            .bind(draft.start_date.map(CalendarDate::date))
+            .bind(draft.due_date.map(CalendarDate::date))
+            .bind(draft.weight.unwrap_or_default().value())
+            .fetch_one(&mut *tx)
+            .await
+            .map_err(on_conflict("code", duplicate_code(draft)))?;
+            tx.commit().await?;
+            (id, position)
+        });
+        Ok(node(NodeId(id), draft, level, position))
+    }
+
+    /// Replaces a node's fields, moving it if its parent or position changed.
+    pub async fn update_node(
+        &self,
+        id: NodeId,
+        draft: &NodeDraft,
+        level: u8,
+        position: i32,
+    ) -> Result<Node> {
+        let rows = on_backend!(self, write, pool => {
+            sqlx::query(
+                "UPDATE nodes SET plan_id = $1, parent_id = $2, code = $3, title = $4, description = $5, level = $6, \
+                 position = $7, owner_id = $8, sponsor_id = $9, department_id = $10, horizon = $11, start_date = $12, \
+                 due_date = $13, weight = $14 WHERE id = $15",
+            )
+            .bind(draft.plan_id.0)
+            .bind(draft.parent_id.map(|p| p.0))
+            .bind(text(&draft.code))
+            .bind(draft.title.as_str())
+            .bind(text(&draft.description))
+            .bind(i32::from(level))
+            .bind(position)
+            .bind(draft.owner_id.map(|p| p.0))
+            .bind(draft.sponsor_id.map(|p| p.0))
+            .bind(draft.department_id.map(|d| d.0))
+            .bind(draft.horizon.map(|h| h.to_string()))
+            .bind(draft.start_date.map(CalendarDate::date))
+            .bind(draft.due_date.map(CalendarDate::date))
+            .bind(draft.weight.unwrap_or_default().value())
+            .bind(id.0)
+            .execute(pool)
+            .await
+            .map_err(on_conflict("code", duplicate_code(draft)))?
+            .rows_affected()
+        });
+        touched(rows, "node", id)?;
+        Ok(node(id, draft, level, position))
+    }
+
+    /// Deletes a node and everything beneath it.
+    pub async fn delete_node(&self, id: NodeId) -> Result<()> {
+        let rows = on_backend!(self, write, pool => {
+            sqlx::query("DELETE FROM nodes WHERE id = $1").bind(id.0).execute(pool).await?.rows_affected()
+        });
+        touched(rows, "node", id)
+    }
+}
+
+fn node(id: NodeId, draft: &NodeDraft, level: u8, position: i32) -> Node {
+    Node {
+        id,
+        plan_id: draft.plan_id,
+        parent_id: draft.parent_id,
+        code: draft.code.clone(),
+        title: draft.title.clone(),
+        description: draft.description.clone(),
+        level,
+        position,
+        owner_id: draft.owner_id,
+        sponsor_id: draft.sponsor_id,
+        department_id: draft.department_id,
+        horizon: draft.horizon,
+        start_date: draft.start_date,
+        due_date: draft.due_date,
+        weight: draft.weight.unwrap_or_default(),
+    }
+}
