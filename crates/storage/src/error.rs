@@ -81,10 +81,12 @@ pub(crate) fn on_conflict(
 /// depends on the record.
 pub(crate) fn in_use(message: &'static str) -> impl FnOnce(sqlx::Error) -> StorageError {
     move |err| match &err {
-        sqlx::Error::Database(db) if is_foreign_key_violation(db.as_ref()) => StorageError::Conflict {
-            field: None,
-            message: message.into(),
-        },
+        sqlx::Error::Database(db) if is_foreign_key_violation(db.as_ref()) => {
+            StorageError::Conflict {
+                field: None,
+                message: message.into(),
+            }
+        }
         _ => StorageError::Database(err),
     }
 }

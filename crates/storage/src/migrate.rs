@@ -66,7 +66,10 @@ fn render(sql: &str, dialect: Dialect) -> String {
 
 /// Drops whole-line `--` comments, so that a `;` inside one does not split a statement.
 fn strip_comments(sql: &str) -> String {
-    sql.lines().filter(|l| !l.trim_start().starts_with("--")).collect::<Vec<_>>().join("\n")
+    sql.lines()
+        .filter(|l| !l.trim_start().starts_with("--"))
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 /// The table that records applied migrations.

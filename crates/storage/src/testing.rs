@@ -103,15 +103,16 @@ impl Drop for TestStore {
                 let _ = std::fs::remove_dir_all(dir);
             }
             Cleanup::Schema { url, schema } => {
-                let (url, schema, store) = (url.clone(), schema.clone(), self.store.clone());
+                let (url, schema) = (url.clone(), schema.clone());
                 // Drop may run inside a runtime; a thread with its own runtime may block.
+                // The store's own pool is not touched: its connections belong to the
+                // test's runtime, which is blocked here, and idle ones hold no locks.
                 let _ = std::thread::spawn(move || {
                     let rt = tokio::runtime::Builder::new_current_thread()
                         .enable_all()
                         .build()
                         .ok()?;
                     rt.block_on(async move {
-                        store.close().await;
                         let options = PgConnectOptions::from_str(&url).ok()?;
                         let mut conn: sqlx::PgConnection =
                             sqlx::Connection::connect_with(&options).await.ok()?;

@@ -1,0 +1,76 @@
+//! What an operation can fail with, classified so each front end can answer
+//! precisely: the caller's mistake (and where it is) or ours.
+
+use lodestar_domain::ValidationError;
+use lodestar_storage::StorageError;
+
+/// Why an operation did not happen. Nothing was written in any case.
+#[derive(Debug, thiserror::Error)]
+pub enum ServiceError {
+    /// The thing asked for does not exist.
+    #[error("{entity} {id} not found")]
+    NotFound {
+        /// What was looked for.
+        entity: &'static str,
+        /// How it was named.
+        id: String,
+    },
+    /// The change clashes with what is stored (a duplicate key, a record in use).
+    #[error("{message}")]
+    Conflict {
+        /// The input field at fault, if one is.
+        field: Option<String>,
+        /// What clashes.
+        message: String,
+    },
+    /// One value breaks a rule.
+    #[error(transparent)]
+    Invalid(#[from] ValidationError),
+    /// A plan document breaks rules; every problem found is listed.
+    #[error("{source_name}: {} problem(s), first: {}", errors.len(), errors.first().map(ToString::to_string).unwrap_or_default())]
+    InvalidDocument {
+        /// The file (or upload) the document came from.
+        source_name: String,
+        /// Every problem, each naming its place in the document.
+        errors: Vec<ValidationError>,
+    },
+    /// A document is not well-formed YAML or JSON, or has the wrong shape.
+    #[error("{source_name}:{line}:{column}: {message}")]
+    Syntax {
+        /// The file (or upload) the document came from.
+        source_name: String,
+        /// The line, from 1.
+        line: u64,
+        /// The column, from 1.
+        column: u64,
+        /// What was wrong, and what was expected.
+        message: String,
+    },
+    /// Something failed on our side; details are logged, not shown.
+    #[error("internal error: {0}")]
+    Internal(StorageError),
+}
+
+/// Shorthand for service results.
+pub type ServiceResult<T> = Result<T, ServiceError>;
+
+impl From<StorageError> for ServiceError {
+    fn from(err: StorageError) -> Self {
+        match err {
+            StorageError::NotFound { entity, id } => Self::NotFound { entity, id },
+            StorageError::Conflict { field, message } => Self::Conflict { field, message },
+            StorageError::Invalid(e) => Self::Invalid(e),
+            other => Self::Internal(other),
+        }
+    }
+}
+
+impl ServiceError {
+    /// An input field names a record that does not exist.
+    pub(crate) fn missing(field: &str, entity: &str, id: impl std::fmt::Display) -> Self {
+        Self::Invalid(ValidationError::new(
+            field,
+            format!("there is no {entity} {id}"),
+        ))
+    }
+}
