@@ -1,0 +1,144 @@
+//! The JSON API under `/api/v1/`: one module per resource, each owning its routes.
+
+pub mod alignments;
+pub mod departments;
+pub mod nodes;
+pub mod organizations;
+pub mod people;
+pub mod plans;
+pub mod tags;
+
+use axum::Router;
+use axum::http::StatusCode;
+use axum::routing::get;
+use lodestar_services::App;
+
+/// Generates the get, create, update (full replacement) and delete handlers of
+/// a resource, with their OpenAPI descriptions. Creates and updates go through
+/// the services layer, which checks references; reads and deletes go to storage.
+macro_rules! item_handlers {
+    (
+        tag: $tag:literal, what: $what:literal,
+        collection: $coll:literal, item: $item:literal,
+        entity: $E:ty, draft: $D:ty, id: $Id:path,
+        get: $get:ident, create: $create:ident, update: $update:ident, delete: $delete:ident $(,)?
+    ) => {
+        #[doc = concat!("Reads one ", $what, ".")]
+        #[utoipa::path(get, path = $item, tag = $tag,
+            params(("id" = i64, Path, description = concat!("The ", $what, "'s id"))),
+            responses(
+                (status = 200, description = concat!("The ", $what), body = $E),
+                (status = 400, description = "Malformed id", body = $crate::error::ErrorBody),
+                (status = 404, description = "No such record", body = $crate::error::ErrorBody),
+            ))]
+        pub async fn show(
+            axum::extract::State(app): axum::extract::State<lodestar_services::App>,
+            $crate::extract::ApiPath(id): $crate::extract::ApiPath<i64>,
+        ) -> $crate::error::ApiResult<axum::Json<$E>> {
+            let found = app.store().$get($Id(id)).await.map_err(lodestar_services::ServiceError::from)?;
+            Ok(axum::Json(found))
+        }
+
+        #[doc = concat!("Creates a ", $what, ".")]
+        #[utoipa::path(post, path = $coll, tag = $tag, request_body = $D,
+            responses(
+                (status = 201, description = concat!("The new ", $what), body = $E),
+                (status = 400, description = "Malformed JSON", body = $crate::error::ErrorBody),
+                (status = 409, description = "Clashes with a stored record", body = $crate::error::ErrorBody),
+                (status = 413, description = "Body too large", body = $crate::error::ErrorBody),
+                (status = 415, description = "Body is not JSON", body = $crate::error::ErrorBody),
+                (status = 422, description = "A field breaks a rule", body = $crate::error::ErrorBody),
+            ))]
+        pub async fn create(
+            axum::extract::State(app): axum::extract::State<lodestar_services::App>,
+            $crate::extract::ApiJson(draft): $crate::extract::ApiJson<$D>,
+        ) -> $crate::error::ApiResult<(axum::http::StatusCode, axum::Json<$E>)> {
+            Ok((axum::http::StatusCode::CREATED, axum::Json(app.$create(&draft).await?)))
+        }
+
+        #[doc = concat!("Replaces a ", $what, "'s fields.")]
+        #[utoipa::path(put, path = $item, tag = $tag, request_body = $D,
+            params(("id" = i64, Path, description = concat!("The ", $what, "'s id"))),
+            responses(
+                (status = 200, description = concat!("The ", $what, " as stored"), body = $E),
+                (status = 400, description = "Malformed id or JSON", body = $crate::error::ErrorBody),
+                (status = 404, description = "No such record", body = $crate::error::ErrorBody),
+                (status = 409, description = "Clashes with a stored record", body = $crate::error::ErrorBody),
+                (status = 413, description = "Body too large", body = $crate::error::ErrorBody),
+                (status = 415, description = "Body is not JSON", body = $crate::error::ErrorBody),
+                (status = 422, description = "A field breaks a rule", body = $crate::error::ErrorBody),
+            ))]
+        pub async fn update(
+            axum::extract::State(app): axum::extract::State<lodestar_services::App>,
+            $crate::extract::ApiPath(id): $crate::extract::ApiPath<i64>,
+            $crate::extract::ApiJson(draft): $crate::extract::ApiJson<$D>,
+        ) -> $crate::error::ApiResult<axum::Json<$E>> {
+            Ok(axum::Json(app.$update($Id(id), &draft).await?))
+        }
+
+        #[doc = concat!("Deletes a ", $what, ".")]
+        #[utoipa::path(delete, path = $item, tag = $tag,
+            params(("id" = i64, Path, description = concat!("The ", $what, "'s id"))),
+            responses(
+                (status = 204, description = "Deleted"),
+                (status = 400, description = "Malformed id", body = $crate::error::ErrorBody),
+                (status = 404, description = "No such record", body = $crate::error::ErrorBody),
+                (status = 409, description = "Still in use", body = $crate::error::ErrorBody),
+            ))]
+        pub async fn delete(
+            axum::extract::State(app): axum::extract::State<lodestar_services::App>,
+            $crate::extract::ApiPath(id): $crate::extract::ApiPath<i64>,
+        ) -> $crate::error::ApiResult<axum::http::StatusCode> {
+            app.store().$delete($Id(id)).await.map_err(lodestar_services::ServiceError::from)?;
+            Ok(axum::http::StatusCode::NO_CONTENT)
+        }
+
+        /// The resource's routes.
+        pub fn routes() -> axum::Router<lodestar_services::App> {
+            axum::Router::new()
+                .route($coll, axum::routing::get(list).post(create))
+                .route($item, axum::routing::get(show).put(update).delete(delete))
+                .merge(extra_routes())
+        }
+    };
+}
+pub(crate) use item_handlers;
+
+/// Health of the process and its database.
+#[utoipa::path(get, path = "/healthz", tag = "health",
+    responses((status = 200, description = "Serving, and the database answers", body = String),
+              (status = 503, description = "The database does not answer", body = String)))]
+pub async fn healthz(
+    axum::extract::State(app): axum::extract::State<App>,
+) -> (StatusCode, &'static str) {
+    match app.store().ping().await {
+        Ok(()) => (StatusCode::OK, "ok"),
+        Err(e) => {
+            tracing::error!(error = %e, "health check failed");
+            (StatusCode::SERVICE_UNAVAILABLE, "database unavailable")
+        }
+    }
+}
+
+/// Every API route.
+pub fn routes() -> Router<App> {
+    Router::new()
+        .route("/healthz", get(healthz))
+        .route("/api/v1/openapi.json", get(crate::openapi::document))
+        .merge(organizations::routes())
+        .merge(departments::routes())
+        .merge(people::routes())
+        .merge(plans::routes())
+        .merge(nodes::routes())
+        .merge(tags::routes())
+        .merge(alignments::routes())
+        .fallback(not_found)
+}
+
+async fn not_found(uri: axum::http::Uri) -> crate::error::ApiError {
+    crate::error::ApiError::new(
+        StatusCode::NOT_FOUND,
+        "not_found",
+        format!("no route for {}", uri.path()),
+    )
+}

@@ -1,0 +1,115 @@
+//! Request extractors whose failures are the API's own JSON errors, naming
+//! the field at fault.
+
+use crate::error::ApiError;
+use axum::body::Bytes;
+use axum::extract::{FromRequest, FromRequestParts, Request};
+use axum::http::{StatusCode, header};
+use serde::de::DeserializeOwned;
+
+/// A path parameter; a malformed one is a 400 in the API's error format.
+#[derive(FromRequestParts)]
+#[from_request(via(axum::extract::Path), rejection(ApiError))]
+pub struct ApiPath<T>(pub T);
+
+/// A query string; a malformed one is a 400 in the API's error format.
+#[derive(FromRequestParts)]
+#[from_request(via(axum::extract::Query), rejection(ApiError))]
+pub struct ApiQuery<T>(pub T);
+
+/// A JSON body. Malformed JSON is a 400; JSON of the wrong shape or with an
+/// invalid value is a 422 naming the field (`period.end_year`); a body over
+/// the size limit is a 413.
+pub struct ApiJson<T>(pub T);
+
+impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for ApiJson<T> {
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, ApiError> {
+        let is_json = req
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| {
+                v.split(';')
+                    .next()
+                    .is_some_and(|m| m.trim().eq_ignore_ascii_case("application/json"))
+            });
+        if !is_json {
+            return Err(ApiError::new(
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                "unsupported_media_type",
+                "the body must be JSON, sent with Content-Type: application/json",
+            ));
+        }
+        let bytes = body_bytes(req, state).await?;
+        parse_json(&bytes).map(ApiJson)
+    }
+}
+
+/// Reads a whole body, answering 413 when it is over the limit.
+pub async fn body_bytes<S: Send + Sync>(req: Request, state: &S) -> Result<Bytes, ApiError> {
+    Bytes::from_request(req, state).await.map_err(|rejection| {
+        if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
+            ApiError::new(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "payload_too_large",
+                format!("the body is larger than {} bytes", crate::MAX_BODY_BYTES),
+            )
+        } else {
+            ApiError::bad_request(format!(
+                "could not read the body: {}",
+                rejection.body_text()
+            ))
+        }
+    })
+}
+
+fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
+    let mut de = serde_json::Deserializer::from_slice(bytes);
+    let parsed = serde_path_to_error::deserialize(&mut de).map_err(|err| {
+        let path = err.path().to_string();
+        let inner = err.into_inner();
+        let message = match inner.to_string().rfind(" at line ") {
+            Some(i) => inner.to_string()[..i].to_owned(),
+            None => inner.to_string(),
+        };
+        let located = format!(
+            "{message} (line {}, column {})",
+            inner.line(),
+            inner.column()
+        );
+        match inner.classify() {
+            serde_json::error::Category::Data => {
+                let e = ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid", message);
+                if path == "." { e } else { e.on(path) }
+            }
+            _ => ApiError::bad_request(format!("malformed JSON: {located}")),
+        }
+    })?;
+    de.end()
+        .map_err(|e| ApiError::bad_request(format!("malformed JSON: {e}")))?;
+    Ok(parsed)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use lodestar_domain::PlanDraft;
+
+    #[test]
+    fn a_bad_value_names_its_field() {
+        let body = br#"{"organization_id": 1, "key": "k", "title": "T", "period": {"start_year": 2020, "end_year": 2019}}"#;
+        let err = parse_json::<PlanDraft>(body).unwrap_err();
+        assert_eq!(err.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        let text = format!("{err:?}");
+        assert!(text.contains("period"), "{text}");
+        assert!(text.contains("before it starts"), "{text}");
+    }
+
+    #[test]
+    fn broken_json_is_a_bad_request() {
+        let err = parse_json::<PlanDraft>(b"{\"key\": ").unwrap_err();
+        assert_eq!(err.status(), StatusCode::BAD_REQUEST);
+    }
+}
