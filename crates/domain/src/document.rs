@@ -220,10 +220,10 @@ impl PlanDocument {
             &mut errors,
         );
         for (i, person) in self.people.iter().enumerate() {
-            if let Some(d) = &person.department {
-                if !departments.contains(d.as_str()) {
-                    errors.push(unknown("department", d, &format!("people[{i}].department")));
-                }
+            if let Some(d) = &person.department
+                && !departments.contains(d.as_str())
+            {
+                errors.push(unknown("department", d, &format!("people[{i}].department")));
             }
         }
         let mut tags = HashSet::new();
@@ -314,25 +314,25 @@ impl PlanDocument {
                     }
                 },
             };
-            if let Some(code) = &entry.code {
-                if let Some(first) = codes.insert(code.as_str(), path.clone()) {
-                    errors.push(ValidationError::new(
-                        format!("{path}.code"),
-                        format!("code {:?} is already used by {first}", code.as_str()),
-                    ));
-                }
+            if let Some(code) = &entry.code
+                && let Some(first) = codes.insert(code.as_str(), path.clone())
+            {
+                errors.push(ValidationError::new(
+                    format!("{path}.code"),
+                    format!("code {:?} is already used by {first}", code.as_str()),
+                ));
             }
             for (field, name) in [("owner", &entry.owner), ("sponsor", &entry.sponsor)] {
-                if let Some(name) = name {
-                    if !refs.people.contains(name.as_str()) {
-                        errors.push(unknown("person", name, &format!("{path}.{field}")));
-                    }
+                if let Some(name) = name
+                    && !refs.people.contains(name.as_str())
+                {
+                    errors.push(unknown("person", name, &format!("{path}.{field}")));
                 }
             }
-            if let Some(d) = &entry.department {
-                if !refs.departments.contains(d.as_str()) {
-                    errors.push(unknown("department", d, &format!("{path}.department")));
-                }
+            if let Some(d) = &entry.department
+                && !refs.departments.contains(d.as_str())
+            {
+                errors.push(unknown("department", d, &format!("{path}.department")));
             }
             for (i, tag) in entry.tags.iter().enumerate() {
                 if !refs.tags.contains(tag.as_str()) {

@@ -248,13 +248,13 @@ pub fn check_dates(
     start: Option<CalendarDate>,
     due: Option<CalendarDate>,
 ) -> Result<(), ValidationError> {
-    if let (Some(start), Some(due)) = (start, due) {
-        if due < start {
-            return Err(ValidationError::new(
-                "due_date",
-                format!("due date {due} is before start date {start}"),
-            ));
-        }
+    if let (Some(start), Some(due)) = (start, due)
+        && due < start
+    {
+        return Err(ValidationError::new(
+            "due_date",
+            format!("due date {due} is before start date {start}"),
+        ));
     }
     Ok(())
 }

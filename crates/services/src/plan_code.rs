@@ -79,10 +79,10 @@ fn strip_json_location(message: &str) -> String {
 fn yaml_message(display: &str) -> String {
     let first = display.lines().next().unwrap_or_default();
     let first = first.strip_prefix("error: ").unwrap_or(first);
-    if let Some(rest) = first.strip_prefix("line ") {
-        if let Some((_, message)) = rest.split_once(": ") {
-            return message.to_owned();
-        }
+    if let Some(rest) = first.strip_prefix("line ")
+        && let Some((_, message)) = rest.split_once(": ")
+    {
+        return message.to_owned();
     }
     first.to_owned()
 }

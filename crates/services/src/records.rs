@@ -171,18 +171,18 @@ impl App {
             .iter()
             .map(|n| n.level)
             .max();
-        if let Some(deepest) = deepest {
-            if usize::from(deepest) >= draft.levels.len() {
-                return Err(ValidationError::new(
-                    "levels",
-                    format!(
-                        "the plan has nodes at level {}; it needs at least {} level names",
-                        deepest + 1,
-                        deepest + 1
-                    ),
-                )
-                .into());
-            }
+        if let Some(deepest) = deepest
+            && usize::from(deepest) >= draft.levels.len()
+        {
+            return Err(ValidationError::new(
+                "levels",
+                format!(
+                    "the plan has nodes at level {}; it needs at least {} level names",
+                    deepest + 1,
+                    deepest + 1
+                ),
+            )
+            .into());
         }
         Ok(self.store().update_plan(id, draft).await?)
     }

@@ -109,14 +109,16 @@ impl App {
             }
         }
         let level = self.place_node(draft).await?;
-        if let Some(child_level) = self.store().shallowest_child_level(id).await? {
-            if child_level <= level {
-                return Err(ValidationError::new(
-                    "level",
-                    format!("the node has children at level {child_level}; its own level must stay above it"),
-                )
-                .into());
-            }
+        if let Some(child_level) = self.store().shallowest_child_level(id).await?
+            && child_level <= level
+        {
+            return Err(ValidationError::new(
+                "level",
+                format!(
+                    "the node has children at level {child_level}; its own level must stay above it"
+                ),
+            )
+            .into());
         }
         let position = draft.position.unwrap_or(current.position);
         Ok(self.store().update_node(id, draft, level, position).await?)

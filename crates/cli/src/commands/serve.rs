@@ -1,0 +1,64 @@
+//! `lodestar serve`: the web application and JSON API, until told to stop.
+
+use crate::config::Serve;
+use crate::error::{CliError, CliResult};
+use lodestar_services::App;
+use tokio::net::TcpListener;
+
+/// Loads the sample plan if wanted, listens, and serves until Ctrl-C or
+/// SIGTERM; then lets requests in progress finish.
+pub async fn run(app: &App, settings: &Serve) -> CliResult {
+    if settings.load_sample
+        && let Some(plan) = app.load_sample_if_empty().await?
+    {
+        tracing::info!(
+            plan = %plan.id,
+            key = %plan.key,
+            "the database was empty; loaded the sample plan {:?}",
+            plan.title.as_str()
+        );
+    }
+    let listener = TcpListener::bind(settings.bind)
+        .await
+        .map_err(|e| CliError::failed(format!("cannot listen on {}: {e}", settings.bind)))?;
+    let address = listener
+        .local_addr()
+        .map_err(|e| CliError::failed(format!("cannot tell the listening address: {e}")))?;
+    tracing::info!("Lodestar listening on http://{address}");
+    lodestar_http::serve(listener, app.clone(), shutdown_requested())
+        .await
+        .map_err(|e| CliError::failed(format!("the server stopped: {e}")))?;
+    tracing::info!("Lodestar stopped");
+    Ok(())
+}
+
+/// Completes on Ctrl-C (SIGINT) or, on Unix, SIGTERM, the signal service
+/// managers and container runtimes send to stop a process.
+async fn shutdown_requested() {
+    let interrupt = async {
+        if let Err(e) = tokio::signal::ctrl_c().await {
+            tracing::warn!("cannot listen for Ctrl-C: {e}");
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        use tokio::signal::unix::{SignalKind, signal};
+        match signal(SignalKind::terminate()) {
+            Ok(mut sigterm) => {
+                sigterm.recv().await;
+            }
+            Err(e) => {
+                tracing::warn!("cannot listen for SIGTERM: {e}");
+                std::future::pending::<()>().await;
+            }
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = interrupt => {}
+        () = terminate => {}
+    }
+    tracing::info!("shutting down; finishing requests in progress");
+}

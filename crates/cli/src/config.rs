@@ -1,0 +1,334 @@
+//! Settings: the command line turned into values that are known to be usable.
+//!
+//! [`crate::args`] says what was typed; this module decides what it means
+//! (which database, which format, where output goes) and refuses what cannot
+//! work before anything is opened or written. The commands take these
+//! settings and have nothing left to check. A database URL is kept in a type
+//! whose `Debug` and `Display` hide the password, so it cannot leak into a
+//! log line or an error message by accident.
+
+use crate::args::{Cli, Command, ExportArgs, FormatArg, GlobalArgs, ImportArgs, ServeArgs};
+use crate::error::CliError;
+use lodestar_services::plan_code::DocFormat;
+use std::fmt;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+
+/// The name of the SQLite file inside the data directory.
+pub const DATABASE_FILE: &str = "lodestar.db";
+
+/// Everything a run needs: where the data is, and what to do.
+#[derive(Debug)]
+pub struct Settings {
+    /// The database to open.
+    pub database: Database,
+    /// The command, with its own settings.
+    pub task: Task,
+}
+
+/// Where Lodestar keeps its data.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Database {
+    /// SQLite in `lodestar.db` inside this directory, which is created if missing.
+    DataDir(PathBuf),
+    /// The database a URL names.
+    Url(DatabaseUrl),
+}
+
+/// A database URL; shown with its password replaced by `***`.
+#[derive(Clone, PartialEq, Eq)]
+pub struct DatabaseUrl(String);
+
+/// One command, ready to run.
+#[derive(Debug)]
+pub enum Task {
+    /// Serve the web application.
+    Serve(Serve),
+    /// List the plans.
+    ListPlans,
+    /// Write a plan as a document.
+    Export(Export),
+    /// Read a document into a new plan.
+    Import(Import),
+}
+
+/// Settings of `lodestar serve`.
+#[derive(Debug)]
+pub struct Serve {
+    /// The address to listen on.
+    pub bind: SocketAddr,
+    /// Whether to load the sample plan into an empty database.
+    pub load_sample: bool,
+}
+
+/// Settings of `lodestar export`.
+#[derive(Debug)]
+pub struct Export {
+    /// The plan, by id or key, as the user named it.
+    pub plan: String,
+    /// The document format.
+    pub format: DocFormat,
+    /// Where the document goes.
+    pub destination: Destination,
+}
+
+/// Where output goes.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Destination {
+    /// Standard output.
+    Stdout,
+    /// A file, replaced if it exists.
+    File(PathBuf),
+}
+
+/// Settings of `lodestar import`.
+#[derive(Debug)]
+pub struct Import {
+    /// Where the document comes from.
+    pub source: Source,
+}
+
+/// Where input comes from.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Source {
+    /// Standard input (`-` on the command line).
+    Stdin,
+    /// A file.
+    File(PathBuf),
+}
+
+impl Settings {
+    /// Checks the command line and settles every default.
+    pub fn from_cli(cli: Cli) -> Result<Self, CliError> {
+        Ok(Self {
+            database: Database::from_args(cli.global)?,
+            task: Task::from_command(cli.command),
+        })
+    }
+}
+
+impl Database {
+    /// The URL if one is given (an empty one counts as none), else the data directory.
+    pub fn from_args(args: GlobalArgs) -> Result<Self, CliError> {
+        match args.database_url.filter(|url| !url.trim().is_empty()) {
+            Some(url) => Ok(Self::Url(DatabaseUrl::parse(url)?)),
+            None if args.data_dir.as_os_str().is_empty() => Err(CliError::failed(
+                "the data directory (--data-dir, LODESTAR_DATA_DIR) must not be empty",
+            )),
+            None => Ok(Self::DataDir(args.data_dir)),
+        }
+    }
+
+    /// The SQLite file of a data directory.
+    pub fn sqlite_file(dir: &Path) -> PathBuf {
+        dir.join(DATABASE_FILE)
+    }
+}
+
+impl fmt::Display for Database {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::DataDir(dir) => write!(f, "SQLite {}", Self::sqlite_file(dir).display()),
+            Self::Url(url) => url.fmt(f),
+        }
+    }
+}
+
+impl DatabaseUrl {
+    /// A URL Lodestar can open: `sqlite://PATH`, `sqlite:PATH`, `postgres://…` or `postgresql://…`.
+    pub fn parse(raw: String) -> Result<Self, CliError> {
+        let raw = raw.trim().to_owned();
+        let known = ["sqlite:", "postgres://", "postgresql://"];
+        if known.iter().any(|scheme| raw.starts_with(scheme)) {
+            Ok(Self(raw))
+        } else {
+            Err(CliError::failed(format!(
+                "unsupported database URL {}: use sqlite://PATH or postgres://USER:PASSWORD@HOST:PORT/DATABASE",
+                redact(&raw)
+            )))
+        }
+    }
+
+    /// The URL with its password, for opening the database and nothing else.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for DatabaseUrl {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&redact(&self.0))
+    }
+}
+
+impl fmt::Debug for DatabaseUrl {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "DatabaseUrl({:?})", redact(&self.0))
+    }
+}
+
+/// The URL with any password replaced by `***`.
+fn redact(url: &str) -> String {
+    let Some(scheme_end) = url.find("://").map(|i| i + 3) else {
+        return url.to_owned();
+    };
+    let authority_end = url[scheme_end..]
+        .find(['/', '?', '#'])
+        .map_or(url.len(), |i| scheme_end + i);
+    let authority = &url[scheme_end..authority_end];
+    let Some(at) = authority.rfind('@') else {
+        return url.to_owned();
+    };
+    match authority[..at].split_once(':') {
+        Some((user, _)) => format!(
+            "{}{user}:***{}",
+            &url[..scheme_end],
+            &url[scheme_end + at..]
+        ),
+        None => url.to_owned(),
+    }
+}
+
+impl Task {
+    fn from_command(command: Command) -> Self {
+        match command {
+            Command::Serve(args) => Self::Serve(Serve::from_args(args)),
+            Command::Plans => Self::ListPlans,
+            Command::Export(args) => Self::Export(Export::from_args(args)),
+            Command::Import(args) => Self::Import(Import::from_args(args)),
+        }
+    }
+
+    /// The log filter when `RUST_LOG` is not set: the server reports what it
+    /// does; the other commands speak through their output and stay quiet.
+    pub fn default_log_filter(&self) -> &'static str {
+        match self {
+            Self::Serve(_) => "info",
+            _ => "warn",
+        }
+    }
+}
+
+impl Serve {
+    fn from_args(args: ServeArgs) -> Self {
+        Self {
+            bind: args.bind,
+            load_sample: !args.no_sample,
+        }
+    }
+}
+
+impl Export {
+    fn from_args(args: ExportArgs) -> Self {
+        let format = match args.format {
+            Some(FormatArg::Yaml) => DocFormat::Yaml,
+            Some(FormatArg::Json) => DocFormat::Json,
+            None => match &args.output {
+                Some(path) if has_extension(path, "json") => DocFormat::Json,
+                _ => DocFormat::Yaml,
+            },
+        };
+        Self {
+            plan: args.plan,
+            format,
+            destination: args.output.map_or(Destination::Stdout, Destination::File),
+        }
+    }
+}
+
+impl Import {
+    fn from_args(args: ImportArgs) -> Self {
+        let source = if args.file.as_os_str() == "-" {
+            Source::Stdin
+        } else {
+            Source::File(args.file)
+        };
+        Self { source }
+    }
+}
+
+fn has_extension(path: &Path, wanted: &str) -> bool {
+    path.extension()
+        .is_some_and(|ext| ext.eq_ignore_ascii_case(wanted))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::Parser;
+
+    fn settings(args: &[&str]) -> Result<Settings, CliError> {
+        let mut argv = vec!["lodestar"];
+        argv.extend_from_slice(args);
+        Settings::from_cli(Cli::try_parse_from(argv).expect("valid command line"))
+    }
+
+    #[test]
+    fn without_a_url_the_database_is_sqlite_in_the_data_dir() {
+        let s = settings(&["--data-dir", "/srv/lodestar", "plans"]).unwrap();
+        assert_eq!(
+            s.database,
+            Database::DataDir(PathBuf::from("/srv/lodestar"))
+        );
+        assert_eq!(s.database.to_string(), "SQLite /srv/lodestar/lodestar.db");
+    }
+
+    #[test]
+    fn a_url_takes_precedence_and_never_shows_its_password() {
+        let s = settings(&[
+            "--database-url",
+            "postgres://app:s3cret@db:5432/lodestar",
+            "plans",
+        ])
+        .unwrap();
+        assert_eq!(
+            s.database.to_string(),
+            "postgres://app:***@db:5432/lodestar"
+        );
+        assert!(!format!("{s:?}").contains("s3cret"));
+    }
+
+    #[test]
+    fn an_empty_url_counts_as_none() {
+        let s = settings(&["--database-url", "", "--data-dir", "d", "plans"]).unwrap();
+        assert_eq!(s.database, Database::DataDir(PathBuf::from("d")));
+    }
+
+    #[test]
+    fn unknown_database_schemes_are_refused_without_the_password() {
+        let err = settings(&["--database-url", "mysql://root:pw@db/x", "plans"]).unwrap_err();
+        let message = err.to_string();
+        assert!(message.contains("unsupported database URL"), "{message}");
+        assert!(!message.contains("pw@"), "{message}");
+    }
+
+    #[test]
+    fn redaction_keeps_everything_but_the_password() {
+        assert_eq!(redact("postgres://u:p@h/db"), "postgres://u:***@h/db");
+        assert_eq!(redact("postgres://u@h/db"), "postgres://u@h/db");
+        assert_eq!(redact("postgres://h/db?x=a@b"), "postgres://h/db?x=a@b");
+        assert_eq!(redact("sqlite://./x.db"), "sqlite://./x.db");
+    }
+
+    #[test]
+    fn export_format_follows_the_flag_then_the_output_name() {
+        let format = |args: &[&str]| match settings(args).unwrap().task {
+            Task::Export(e) => e.format,
+            other => panic!("{other:?}"),
+        };
+        assert_eq!(format(&["export", "p"]), DocFormat::Yaml);
+        assert_eq!(format(&["export", "p", "-o", "p.JSON"]), DocFormat::Json);
+        assert_eq!(
+            format(&["export", "p", "-o", "p.json", "--format", "yaml"]),
+            DocFormat::Yaml
+        );
+    }
+
+    #[test]
+    fn a_dash_imports_standard_input() {
+        match settings(&["import", "-"]).unwrap().task {
+            Task::Import(i) => assert_eq!(i.source, Source::Stdin),
+            other => panic!("{other:?}"),
+        }
+    }
+}

@@ -1,0 +1,562 @@
+//! The `lodestar` binary, run as a user would run it, each test in a fresh
+//! data directory (and, when `LODESTAR_TEST_DATABASE_URL` names a PostgreSQL
+//! server, also against a fresh schema there).
+
+use std::ffi::OsString;
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Output, Stdio};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
+
+const SAMPLE_KEY: &str = "harbor-falls-it-2025";
+
+fn sample_plan() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../services/sample/harbor-falls-it-plan.yaml")
+}
+
+fn unique_name(label: &str) -> String {
+    static COUNTER: AtomicU64 = AtomicU64::new(0);
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.subsec_nanos());
+    format!(
+        "lodestar_cli_{label}_{}_{}_{nanos}",
+        std::process::id(),
+        COUNTER.fetch_add(1, Ordering::Relaxed)
+    )
+}
+
+/// A `lodestar` command with none of the caller's Lodestar settings.
+fn lodestar() -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_lodestar"));
+    for var in [
+        "LODESTAR_DATA_DIR",
+        "LODESTAR_DATABASE_URL",
+        "LODESTAR_BIND",
+        "RUST_LOG",
+    ] {
+        command.env_remove(var);
+    }
+    command.stdin(Stdio::null());
+    command
+}
+
+/// A temporary directory for data and files, removed when dropped.
+struct Workspace {
+    dir: PathBuf,
+}
+
+impl Workspace {
+    fn new(label: &str) -> Self {
+        let dir = std::env::temp_dir().join(unique_name(label));
+        std::fs::create_dir_all(&dir).expect("create a temporary directory");
+        Self { dir }
+    }
+
+    fn path(&self, name: &str) -> PathBuf {
+        self.dir.join(name)
+    }
+
+    fn write(&self, name: &str, content: &[u8]) -> PathBuf {
+        let path = self.path(name);
+        std::fs::write(&path, content).expect("write a test file");
+        path
+    }
+
+    /// A fresh SQLite database in a data directory of its own.
+    fn sqlite(&self, name: &str) -> Database {
+        Database {
+            args: vec!["--data-dir".into(), self.path(name).into()],
+            _schema: None,
+        }
+    }
+}
+
+impl Drop for Workspace {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
+/// Where a command's data lives: the options that select it.
+struct Database {
+    args: Vec<OsString>,
+    _schema: Option<postgres::Schema>,
+}
+
+impl Database {
+    /// A fresh PostgreSQL schema, when `LODESTAR_TEST_DATABASE_URL` names a server.
+    fn postgres() -> Option<Self> {
+        let schema = postgres::Schema::create()?;
+        Some(Self {
+            args: vec!["--database-url".into(), schema.url().into()],
+            _schema: Some(schema),
+        })
+    }
+
+    fn run(&self, args: &[&str]) -> Output {
+        lodestar()
+            .args(&self.args)
+            .args(args)
+            .output()
+            .expect("run lodestar")
+    }
+
+    fn run_with(&self, args: &[&dyn AsRef<std::ffi::OsStr>]) -> Output {
+        let mut command = lodestar();
+        command.args(&self.args);
+        for arg in args {
+            command.arg(arg);
+        }
+        command.output().expect("run lodestar")
+    }
+
+    /// Runs a command that must succeed; returns its standard output.
+    fn ok(&self, args: &[&dyn AsRef<std::ffi::OsStr>]) -> String {
+        let output = self.run_with(args);
+        assert!(output.status.success(), "{}", describe(&output));
+        String::from_utf8(output.stdout).expect("UTF-8 output")
+    }
+}
+
+fn describe(output: &Output) -> String {
+    format!(
+        "status {:?}\n--- stdout\n{}\n--- stderr\n{}",
+        output.status.code(),
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    )
+}
+
+fn stderr(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+/// Imports `file`, exports the plan it became to `out`, and returns the bytes.
+fn import_then_export(db: &Database, file: &Path, out: &Path) -> Vec<u8> {
+    let imported = db.ok(&[&"import", &file]);
+    assert!(imported.starts_with("Imported plan "), "{imported}");
+    assert!(imported.contains(SAMPLE_KEY), "{imported}");
+    db.ok(&[&"export", &SAMPLE_KEY, &"--format", &"yaml", &"-o", &out]);
+    std::fs::read(out).expect("read the export")
+}
+
+#[test]
+fn an_imported_plan_is_listed_and_exports_byte_for_byte_the_same_after_a_round_trip() {
+    let work = Workspace::new("round_trip");
+    let first = work.sqlite("first");
+    let exported = import_then_export(&first, &sample_plan(), &work.path("first.yaml"));
+
+    let listing = first.ok(&[&"plans"]);
+    let row = listing
+        .lines()
+        .find(|line| line.contains(SAMPLE_KEY))
+        .unwrap_or_else(|| panic!("no row for the plan in:\n{listing}"));
+    assert!(row.contains("active") && row.contains("2025-2029"), "{row}");
+    assert!(listing.starts_with("ID "), "{listing}");
+
+    let second = work.sqlite("second");
+    let again = import_then_export(&second, &work.path("first.yaml"), &work.path("second.yaml"));
+    assert!(
+        exported == again,
+        "the second export differs from the first"
+    );
+
+    let to_stdout = first.ok(&[&"export", &SAMPLE_KEY]);
+    assert_eq!(to_stdout.as_bytes(), exported.as_slice());
+}
+
+#[test]
+fn a_plan_moves_between_sqlite_and_postgresql_unchanged() {
+    let Some(postgres) = Database::postgres() else {
+        eprintln!("notice: LODESTAR_TEST_DATABASE_URL is not set; skipped the PostgreSQL CLI test");
+        return;
+    };
+    let work = Workspace::new("postgres");
+    let sqlite = work.sqlite("data");
+    let from_sqlite = import_then_export(&sqlite, &sample_plan(), &work.path("sqlite.yaml"));
+    let from_postgres =
+        import_then_export(&postgres, &work.path("sqlite.yaml"), &work.path("pg.yaml"));
+    assert!(
+        from_sqlite == from_postgres,
+        "PostgreSQL exported other bytes"
+    );
+    assert!(postgres.ok(&[&"plans"]).contains(SAMPLE_KEY));
+}
+
+#[test]
+fn json_exports_import_like_yaml_and_standard_input_works() {
+    let work = Workspace::new("json");
+    let first = work.sqlite("first");
+    first.ok(&[&"import", &sample_plan()]);
+    let json = work.path("plan.json");
+    first.ok(&[&"export", &"1", &"-o", &json]);
+    assert!(std::fs::read_to_string(&json).unwrap().starts_with('{'));
+
+    let second = work.sqlite("second");
+    let mut child = lodestar()
+        .args(&second.args)
+        .args(["import", "-"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("run lodestar");
+    let text = std::fs::read(&json).unwrap();
+    child.stdin.take().unwrap().write_all(&text).unwrap();
+    let output = child.wait_with_output().unwrap();
+    assert!(output.status.success(), "{}", describe(&output));
+    assert!(second.ok(&[&"plans"]).contains(SAMPLE_KEY));
+}
+
+#[test]
+fn malformed_yaml_is_reported_at_its_line_and_column_and_nothing_is_imported() {
+    let work = Workspace::new("broken");
+    let db = work.sqlite("data");
+    let file = work.write(
+        "broken.yaml",
+        b"format: lodestar-plan/1\nkey: broken\ntitle: [unclosed\nperiod: {start_year: 2025\n",
+    );
+    let output = db.run_with(&[&"import", &file]);
+    assert_eq!(output.status.code(), Some(1), "{}", describe(&output));
+    let err = stderr(&output);
+    let prefix = format!("{}:", file.display());
+    let location = err
+        .lines()
+        .find_map(|line| line.strip_prefix(&prefix))
+        .unwrap_or_else(|| panic!("no line starts with {prefix} in:\n{err}"));
+    let mut parts = location.splitn(3, ':');
+    let line: u64 = parts.next().unwrap().parse().expect("a line number");
+    let column: u64 = parts.next().unwrap().parse().expect("a column number");
+    assert!(line >= 3 && column >= 1, "{err}");
+    assert!(err.contains("error: "), "{err}");
+
+    let listing = db.ok(&[&"plans"]);
+    assert!(listing.starts_with("No plans"), "{listing}");
+}
+
+#[test]
+fn every_problem_in_an_invalid_document_is_listed_with_its_field() {
+    let work = Workspace::new("invalid");
+    let db = work.sqlite("data");
+    let file = work.write(
+        "refs.yaml",
+        concat!(
+            "organization: {name: Test City}\n",
+            "key: refs\n",
+            "title: Refs\n",
+            "period: {start_year: 2025, end_year: 2026}\n",
+            "people:\n",
+            "  - name: Ann\n",
+            "    department: Nowhere\n",
+            "  - name: Bo\n",
+            "    department: Elsewhere\n",
+        )
+        .as_bytes(),
+    );
+    let output = db.run_with(&[&"import", &file]);
+    assert_eq!(output.status.code(), Some(1), "{}", describe(&output));
+    let err = stderr(&output);
+    for field in ["people[0].department: ", "people[1].department: "] {
+        let expected = format!("{}: {field}", file.display());
+        assert!(
+            err.lines().any(|l| l.starts_with(&expected)),
+            "no line {expected} in:\n{err}"
+        );
+    }
+    assert!(db.ok(&[&"plans"]).starts_with("No plans"));
+}
+
+#[test]
+fn missing_and_non_utf8_files_are_named_in_the_error() {
+    let work = Workspace::new("files");
+    let db = work.sqlite("data");
+    let missing = work.path("missing.yaml");
+    let output = db.run_with(&[&"import", &missing]);
+    assert_eq!(output.status.code(), Some(1), "{}", describe(&output));
+    assert!(
+        stderr(&output).starts_with(&format!("error: cannot read {}", missing.display())),
+        "{}",
+        describe(&output)
+    );
+
+    let latin1 = work.write("latin1.yaml", b"title: Caf\xe9\n");
+    let output = db.run_with(&[&"import", &latin1]);
+    assert_eq!(output.status.code(), Some(1), "{}", describe(&output));
+    assert!(
+        stderr(&output).contains(&format!("{} is not UTF-8", latin1.display())),
+        "{}",
+        describe(&output)
+    );
+}
+
+#[test]
+fn exporting_an_unknown_plan_fails_with_not_found() {
+    let work = Workspace::new("unknown");
+    let output = work.sqlite("data").run(&["export", "nope"]);
+    assert_eq!(output.status.code(), Some(1), "{}", describe(&output));
+    assert_eq!(stderr(&output).trim_end(), "error: plan nope not found");
+    assert!(output.stdout.is_empty());
+}
+
+#[test]
+fn usage_errors_exit_with_two() {
+    let output = lodestar().args(["export"]).output().unwrap();
+    assert_eq!(output.status.code(), Some(2), "{}", describe(&output));
+}
+
+#[test]
+fn help_says_what_lodestar_and_each_command_do() {
+    let help = |args: &[&str]| {
+        let output = lodestar().args(args).output().unwrap();
+        assert!(output.status.success(), "{}", describe(&output));
+        String::from_utf8(output.stdout).unwrap()
+    };
+    let top = help(&["--help"]);
+    for word in [
+        "strategic plan",
+        "serve",
+        "plans",
+        "import",
+        "export",
+        "--data-dir",
+        "--database-url",
+    ] {
+        assert!(top.contains(word), "{word:?} missing from:\n{top}");
+    }
+    let serve = help(&["serve", "--help"]);
+    for word in [
+        "--bind",
+        "--no-sample",
+        "sample plan",
+        "SIGTERM",
+        "LODESTAR_BIND",
+    ] {
+        assert!(serve.contains(word), "{word:?} missing from:\n{serve}");
+    }
+    assert!(help(&["import", "--help"]).contains("every problem"));
+    assert!(help(&["export", "--help"]).contains("--format"));
+}
+
+#[test]
+fn the_database_password_never_appears_in_help_or_errors() {
+    let output = lodestar()
+        .env("LODESTAR_DATABASE_URL", "mysql://app:hunter2@db/lodestar")
+        .args(["plans"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1), "{}", describe(&output));
+    assert!(
+        !stderr(&output).contains("hunter2"),
+        "{}",
+        describe(&output)
+    );
+
+    let output = lodestar()
+        .env(
+            "LODESTAR_DATABASE_URL",
+            "postgres://app:hunter2@db/lodestar",
+        )
+        .args(["--help"])
+        .output()
+        .unwrap();
+    assert!(!String::from_utf8_lossy(&output.stdout).contains("hunter2"));
+}
+
+/// A running `lodestar serve`, stopped when dropped.
+struct Server {
+    child: Child,
+    address: String,
+    logs: mpsc::Receiver<String>,
+}
+
+impl Server {
+    fn start(db: &Database) -> Self {
+        let mut child = lodestar()
+            .args(&db.args)
+            .args(["serve", "--bind", "127.0.0.1:0"])
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("start lodestar serve");
+        let (tx, logs) = mpsc::channel();
+        let stderr = BufReader::new(child.stderr.take().unwrap());
+        // Keep reading so the server never blocks on a full pipe.
+        std::thread::spawn(move || {
+            for line in stderr.lines().map_while(Result::ok) {
+                let _ = tx.send(line);
+            }
+        });
+        let deadline = Instant::now() + Duration::from_secs(20);
+        let mut seen = Vec::new();
+        let address = loop {
+            let left = deadline.saturating_duration_since(Instant::now());
+            match logs.recv_timeout(left) {
+                Ok(line) => {
+                    if let Some((_, rest)) = line.split_once("listening on http://") {
+                        break rest.split_whitespace().next().unwrap().to_owned();
+                    }
+                    seen.push(line);
+                }
+                Err(_) => {
+                    let _ = child.kill();
+                    panic!(
+                        "the server did not say where it listens:\n{}",
+                        seen.join("\n")
+                    );
+                }
+            }
+        };
+        Self {
+            child,
+            address,
+            logs,
+        }
+    }
+
+    /// GETs `path` over HTTP/1.0: the status code and body.
+    fn get(&self, path: &str) -> std::io::Result<(u16, String)> {
+        let mut stream = TcpStream::connect(&self.address)?;
+        stream.set_read_timeout(Some(Duration::from_secs(10)))?;
+        write!(
+            stream,
+            "GET {path} HTTP/1.0\r\nHost: {}\r\nAccept: application/json\r\n\r\n",
+            self.address
+        )?;
+        let mut response = String::new();
+        stream.read_to_string(&mut response)?;
+        let status = response
+            .split_whitespace()
+            .nth(1)
+            .and_then(|code| code.parse().ok())
+            .unwrap_or(0);
+        let body = response
+            .split_once("\r\n\r\n")
+            .map_or("", |(_, body)| body)
+            .to_owned();
+        Ok((status, body))
+    }
+
+    /// Waits until `path` answers 200, polling briefly; panics after 20 s.
+    fn wait_for_ok(&self, path: &str) -> String {
+        let deadline = Instant::now() + Duration::from_secs(20);
+        loop {
+            let last = self.get(path);
+            if let Ok((200, body)) = &last {
+                return body.clone();
+            }
+            assert!(
+                Instant::now() < deadline,
+                "GET {path} never answered 200; last: {last:?}"
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
+    /// Asks the server to stop as a service manager would, and waits for it.
+    #[cfg(unix)]
+    fn terminate(mut self) -> (std::process::ExitStatus, Vec<String>) {
+        let status = Command::new("kill")
+            .args(["-TERM", &self.child.id().to_string()])
+            .status()
+            .expect("run kill");
+        assert!(status.success());
+        let deadline = Instant::now() + Duration::from_secs(20);
+        let exit = loop {
+            if let Some(exit) = self.child.try_wait().expect("wait for the server") {
+                break exit;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "the server did not stop on SIGTERM"
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        };
+        let logs = self.logs.try_iter().collect();
+        (exit, logs)
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+#[test]
+fn serve_loads_the_sample_plan_answers_health_checks_and_serves_the_api() {
+    let work = Workspace::new("serve");
+    let server = Server::start(&work.sqlite("data"));
+    server.wait_for_ok("/healthz");
+    let plans = server.wait_for_ok("/api/v1/plans");
+    assert!(plans.contains(SAMPLE_KEY), "{plans}");
+
+    #[cfg(unix)]
+    {
+        let (exit, logs) = server.terminate();
+        assert!(exit.success(), "{exit:?}\n{}", logs.join("\n"));
+    }
+}
+
+/// Fresh PostgreSQL schemas for the CLI to use through `--database-url`.
+mod postgres {
+    use sqlx::Connection;
+
+    /// The environment variable naming the test server.
+    const ENV: &str = "LODESTAR_TEST_DATABASE_URL";
+
+    /// A schema of its own on the test server, dropped when this is dropped.
+    pub struct Schema {
+        server: String,
+        name: String,
+    }
+
+    impl Schema {
+        /// A new empty schema, or `None` when no server is configured.
+        pub fn create() -> Option<Self> {
+            let server = std::env::var(ENV).ok().filter(|url| !url.is_empty())?;
+            let name = super::unique_name("pg");
+            execute(&server, &format!("CREATE SCHEMA {name}"));
+            Some(Self { server, name })
+        }
+
+        /// A URL whose connections use only this schema.
+        pub fn url(&self) -> String {
+            let separator = if self.server.contains('?') { '&' } else { '?' };
+            format!(
+                "{}{separator}options=-c%20search_path%3D{}",
+                self.server, self.name
+            )
+        }
+    }
+
+    impl Drop for Schema {
+        fn drop(&mut self) {
+            execute(
+                &self.server,
+                &format!("DROP SCHEMA IF EXISTS {} CASCADE", self.name),
+            );
+        }
+    }
+
+    fn execute(url: &str, sql: &str) {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .expect("a runtime");
+        runtime.block_on(async {
+            let mut conn = sqlx::PgConnection::connect(url)
+                .await
+                .unwrap_or_else(|e| panic!("connect to {ENV}: {e}"));
+            sqlx::query(sql)
+                .execute(&mut conn)
+                .await
+                .unwrap_or_else(|e| panic!("{sql}: {e}"));
+            let _ = conn.close().await;
+        });
+    }
+}
