@@ -5,6 +5,28 @@ use crate::rows::{NODE_COLUMNS, NodeRow, text};
 use crate::{Result, StorageError, Store};
 use lodestar_domain::*;
 
+/// Binds a node's fourteen columns, in the order of `INSERT` and `UPDATE` below
+/// (`$1`…`$14`), so the two statements cannot disagree on what goes where.
+macro_rules! bind_node_columns {
+    ($query:expr, $draft:expr, $level:expr, $position:expr) => {
+        $query
+            .bind($draft.plan_id.0)
+            .bind($draft.parent_id.map(|p| p.0))
+            .bind(text(&$draft.code))
+            .bind($draft.title.as_str())
+            .bind(text(&$draft.description))
+            .bind(i32::from($level))
+            .bind($position)
+            .bind($draft.owner_id.map(|p| p.0))
+            .bind($draft.sponsor_id.map(|p| p.0))
+            .bind($draft.department_id.map(|d| d.0))
+            .bind($draft.horizon.map(|h| h.to_string()))
+            .bind($draft.start_date.map(CalendarDate::date))
+            .bind($draft.due_date.map(CalendarDate::date))
+            .bind($draft.weight.unwrap_or_default().value())
+    };
+}
+
 fn duplicate_code(draft: &NodeDraft) -> String {
     format!(
         "the plan already has a node with code {:?}",
@@ -59,25 +81,16 @@ impl Store {
                     last.map_or(0, |p| p.saturating_add(1))
                 }
             };
-            let id: i64 = sqlx::query_scalar(
+            let id: i64 = bind_node_columns!(
+            sqlx::query_scalar(
                 "INSERT INTO nodes (plan_id, parent_id, code, title, description, level, position, owner_id, \
                  sponsor_id, department_id, horizon, start_date, due_date, weight) \
                  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) RETURNING id",
-            )
-            .bind(draft.plan_id.0)
-            .bind(draft.parent_id.map(|p| p.0))
-            .bind(text(&draft.code))
-            .bind(draft.title.as_str())
-            .bind(text(&draft.description))
-            .bind(i32::from(level))
-            .bind(position)
-            .bind(draft.owner_id.map(|p| p.0))
-            .bind(draft.sponsor_id.map(|p| p.0))
-            .bind(draft.department_id.map(|d| d.0))
-            .bind(draft.horizon.map(|h| h.to_string()))
-            .bind(draft.start_date.map(CalendarDate::date))
-            .bind(draft.due_date.map(CalendarDate::date))
-            .bind(draft.weight.unwrap_or_default().value())
+            ),
+            draft,
+            level,
+            position
+        )
             .fetch_one(&mut *tx)
             .await
             .map_err(on_conflict("code", duplicate_code(draft)))?;
@@ -96,25 +109,16 @@ impl Store {
         position: i32,
     ) -> Result<Node> {
         let rows = on_backend!(self, write, pool => {
-            sqlx::query(
-                "UPDATE nodes SET plan_id = $1, parent_id = $2, code = $3, title = $4, description = $5, level = $6, \
-                 position = $7, owner_id = $8, sponsor_id = $9, department_id = $10, horizon = $11, start_date = $12, \
-                 due_date = $13, weight = $14 WHERE id = $15",
+            bind_node_columns!(
+                sqlx::query(
+                    "UPDATE nodes SET plan_id = $1, parent_id = $2, code = $3, title = $4, description = $5, level = $6, \
+                     position = $7, owner_id = $8, sponsor_id = $9, department_id = $10, horizon = $11, start_date = $12, \
+                     due_date = $13, weight = $14 WHERE id = $15",
+                ),
+                draft,
+                level,
+                position
             )
-            .bind(draft.plan_id.0)
-            .bind(draft.parent_id.map(|p| p.0))
-            .bind(text(&draft.code))
-            .bind(draft.title.as_str())
-            .bind(text(&draft.description))
-            .bind(i32::from(level))
-            .bind(position)
-            .bind(draft.owner_id.map(|p| p.0))
-            .bind(draft.sponsor_id.map(|p| p.0))
-            .bind(draft.department_id.map(|d| d.0))
-            .bind(draft.horizon.map(|h| h.to_string()))
-            .bind(draft.start_date.map(CalendarDate::date))
-            .bind(draft.due_date.map(CalendarDate::date))
-            .bind(draft.weight.unwrap_or_default().value())
             .bind(id.0)
             .execute(pool)
             .await
