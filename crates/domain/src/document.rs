@@ -6,9 +6,11 @@
 //! `validate` checks every rule that needs no database; the services layer
 //! resolves what does (alignment targets in other plans).
 
+use crate::measure::check_measure_rules;
 use crate::{
-    CalendarDate, Code, Email, Horizon, Key, LevelNames, LongText, Name, Period, PlanStatus,
-    Principle, ValidationError, Weight,
+    Baseline, Cadence, CalendarDate, Code, Email, Formula, Frequency, Horizon, Key, LevelNames,
+    LongText, MeasureDirection, MeasureKey, Name, Period, PlanStatus, Principle, Target,
+    Thresholds, ValidationError, Weight,
 };
 use serde::{Deserialize, Serialize};
 use std::collections::{HashMap, HashSet};
@@ -151,6 +153,15 @@ pub struct NodeEntry {
     /// Its weight in its parent's roll-up; 1 when omitted.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub weight: Option<Weight>,
+    /// How often its owner checks in; none when omitted.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cadence: Option<Cadence>,
+    /// Its milestones, in order.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub milestones: Vec<MilestoneEntry>,
+    /// Its measures, in order.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub measures: Vec<MeasureEntry>,
     /// Keys of the document's tags that it carries.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub tags: Vec<Key>,
@@ -161,6 +172,63 @@ pub struct NodeEntry {
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     #[schema(no_recursion)]
     pub children: Vec<NodeEntry>,
+}
+
+/// A milestone of the enclosing node.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct MilestoneEntry {
+    /// What is reached.
+    pub title: Name,
+    /// When it is due.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub due_date: Option<CalendarDate>,
+    /// When it was reached.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub done_date: Option<CalendarDate>,
+}
+
+/// A measure of the enclosing node; its values are recorded separately
+/// (CSV import or the API), not in the plan document.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct MeasureEntry {
+    /// Its handle, unique within the plan; used in CSV files and formulas.
+    pub key: MeasureKey,
+    /// Its name.
+    pub name: Name,
+    /// What it counts and how.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<LongText>,
+    /// The unit of its values.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unit: Option<Name>,
+    /// Which values are good.
+    pub direction: MeasureDirection,
+    /// How often it gets a value.
+    pub frequency: Frequency,
+    /// Where it started.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub baseline: Option<Baseline>,
+    /// What it should reach, by period.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub targets: Vec<Target>,
+    /// The numbers that colour a value; the direction's default when omitted.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub thresholds: Option<Thresholds>,
+    /// Where the values come from.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub data_source: Option<Name>,
+    /// Who reports it, one of the document's people.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub owner: Option<Name>,
+    /// For a calculated measure: a formula over other measures of the plan.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<String>)]
+    pub formula: Option<Formula>,
+    /// Its weight in its node's roll-up; 1 when omitted.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub weight: Option<Weight>,
 }
 
 /// An alignment link from the enclosing node to a node of another plan.
@@ -251,6 +319,7 @@ impl PlanDocument {
             &mut flat,
             &mut errors,
         );
+        check_measures(&flat, &refs, &mut errors);
         if errors.is_empty() {
             Ok(flat)
         } else {
@@ -371,6 +440,70 @@ impl PlanDocument {
                 errors,
             );
         }
+    }
+}
+
+/// Measure keys are unique in the plan, owners are known people, targets and
+/// thresholds fit the direction, and formulas name measures of the plan
+/// without going round in a circle.
+fn check_measures(flat: &[FlatNode<'_>], refs: &Refs<'_>, errors: &mut Vec<ValidationError>) {
+    let mut keys: HashMap<&str, String> = HashMap::new();
+    let mut formulas = Vec::new();
+    for node in flat {
+        for (i, m) in node.entry.measures.iter().enumerate() {
+            let path = format!("{}.measures[{i}]", node.path);
+            if let Some(first) = keys.insert(m.key.as_str(), path.clone()) {
+                errors.push(ValidationError::new(
+                    format!("{path}.key"),
+                    format!(
+                        "measure key {:?} is already used by {first}",
+                        m.key.as_str()
+                    ),
+                ));
+            }
+            if let Some(owner) = &m.owner
+                && !refs.people.contains(owner.as_str())
+            {
+                errors.push(unknown("person", owner, &format!("{path}.owner")));
+            }
+            let thresholds = m
+                .thresholds
+                .unwrap_or_else(|| Thresholds::default_for(m.direction));
+            if let Err(e) = check_measure_rules(
+                m.direction,
+                &m.targets,
+                &thresholds,
+                &m.key,
+                m.formula.as_ref(),
+            ) {
+                errors.push(e.within(&path));
+            }
+            if let Some(f) = &m.formula {
+                formulas.push((m.key.as_str(), f, path));
+            }
+        }
+    }
+    for (key, formula, path) in &formulas {
+        for input in formula.inputs() {
+            if !keys.contains_key(input) {
+                errors.push(ValidationError::new(
+                    format!("{path}.formula"),
+                    format!(
+                        "formula of {key:?} uses {input:?}, which is not a measure of this plan"
+                    ),
+                ));
+            }
+        }
+    }
+    let graph: HashMap<&str, Vec<&str>> = formulas
+        .iter()
+        .map(|(k, f, _)| (*k, f.inputs().into_iter().collect()))
+        .collect();
+    if let Some(cycle) = crate::measure::formula_cycle(&graph) {
+        errors.push(ValidationError::new(
+            "measures",
+            format!("formulas go round in a circle: {}", cycle.join(" → ")),
+        ));
     }
 }
 

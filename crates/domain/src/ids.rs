@@ -34,4 +34,14 @@ id_type!(
     TagId,
     /// Identifies an alignment link.
     AlignmentId,
+    /// Identifies a milestone.
+    MilestoneId,
+    /// Identifies a check-in.
+    CheckInId,
+    /// Identifies an evidence record.
+    EvidenceId,
+    /// Identifies a measure.
+    MeasureId,
+    /// Identifies an observed value of a measure.
+    ObservationId,
 );

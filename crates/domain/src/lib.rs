@@ -13,21 +13,35 @@
 
 pub mod document;
 pub mod error;
+pub mod execution;
+pub mod formula;
 pub mod ids;
+mod keyword;
+pub mod measure;
 pub mod node;
 pub mod org;
 pub mod plan;
+pub mod status;
 pub mod tag;
 pub mod text;
 pub mod tree;
 pub mod when;
 
 pub use error::ValidationError;
+pub use execution::{
+    Cadence, CheckIn, CheckInDraft, CheckInRevision, Evidence, EvidenceDraft, Link, Milestone,
+    MilestoneDraft, Percent, ProgressStatus, StatusOverride, StatusOverrideDraft,
+};
+pub use formula::Formula;
 pub use ids::*;
+pub use measure::{
+    Baseline, Frequency, Goal, Measure, MeasureDirection, MeasureDraft, Observation,
+    ObservationDraft, ReportingPeriod, Target, ThresholdBasis, Thresholds, Value,
+};
 pub use node::{Horizon, Node, NodeDraft, Weight};
 pub use org::{Department, DepartmentDraft, Organization, OrganizationDraft, Person, PersonDraft};
 pub use plan::{LevelNames, Period, Plan, PlanDraft, PlanStatus, Principle};
 pub use tag::{Alignment, AlignmentDraft, AlignmentEnd, Direction, Tag, TagDraft};
-pub use text::{Code, Email, Key, LongText, Name};
+pub use text::{Code, Email, Key, LongText, MeasureKey, Name, Url};
 pub use tree::{PlanTree, TreeNode};
 pub use when::CalendarDate;

@@ -1,7 +1,8 @@
 //! A node of a plan's tree: a goal, an objective, an initiative, or any level the plan names.
 
 use crate::{
-    CalendarDate, Code, DepartmentId, LongText, Name, NodeId, PersonId, PlanId, ValidationError,
+    Cadence, CalendarDate, Code, DepartmentId, LongText, Name, NodeId, Period, PersonId, PlanId,
+    ValidationError,
 };
 use serde::{Deserialize, Serialize};
 use std::borrow::Cow;
@@ -21,6 +22,41 @@ pub enum Horizon {
     LongTerm,
     /// In the named fiscal year (`FY2026`).
     FiscalYear(i32),
+}
+
+impl Horizon {
+    /// The first and last day a horizon covers within a plan's period. A plan of
+    /// N years splits in two: short-term is its first ⌈N/2⌉ years, long-term the
+    /// rest (the whole period for a one-year plan); a fiscal year is the calendar
+    /// year of that number. A node's own start and due dates take precedence.
+    pub fn window(self, period: Period) -> (CalendarDate, CalendarDate) {
+        let years = period.end_year - period.start_year + 1;
+        let split = period.start_year + (years + 1) / 2;
+        let (first, last) = match self {
+            Self::ShortTerm => (period.start_year, split - 1),
+            Self::LongTerm if years == 1 => (period.start_year, period.end_year),
+            Self::LongTerm => (split, period.end_year),
+            Self::FiscalYear(y) => (y, y),
+        };
+        (year_start(first), year_end(last))
+    }
+}
+
+fn year_start(year: i32) -> CalendarDate {
+    let clamped = year.clamp(CalendarDate::MIN_YEAR, CalendarDate::MAX_YEAR);
+    CalendarDate::new(
+        time::Date::from_calendar_date(clamped, time::Month::January, 1).expect("January 1 exists"),
+    )
+    .expect("year clamped into range")
+}
+
+fn year_end(year: i32) -> CalendarDate {
+    let clamped = year.clamp(CalendarDate::MIN_YEAR, CalendarDate::MAX_YEAR);
+    CalendarDate::new(
+        time::Date::from_calendar_date(clamped, time::Month::December, 31)
+            .expect("December 31 exists"),
+    )
+    .expect("year clamped into range")
 }
 
 impl FromStr for Horizon {
@@ -194,6 +230,8 @@ pub struct Node {
     pub due_date: Option<CalendarDate>,
     /// How much it counts in its parent's roll-up.
     pub weight: Weight,
+    /// How often its owner is expected to check in.
+    pub cadence: Cadence,
 }
 
 /// What a client sends to create or replace a node. Where it goes in the tree
@@ -241,6 +279,9 @@ pub struct NodeDraft {
     /// How much it counts in its parent's roll-up; 1 when omitted.
     #[serde(default)]
     pub weight: Option<Weight>,
+    /// How often its owner is expected to check in; none when omitted.
+    #[serde(default)]
+    pub cadence: Cadence,
 }
 
 /// Checks the rules a node's own fields must keep together.
@@ -289,6 +330,51 @@ mod tests {
     fn horizons_print_canonically() {
         assert_eq!(Horizon::LongTerm.to_string(), "long-term");
         assert_eq!(Horizon::FiscalYear(2027).to_string(), "FY2027");
+    }
+
+    #[test]
+    fn horizons_resolve_against_the_plan_period() {
+        let five = Period {
+            start_year: 2025,
+            end_year: 2029,
+        };
+        let show = |(a, b): (CalendarDate, CalendarDate)| format!("{a}..{b}");
+        assert_eq!(
+            show(Horizon::ShortTerm.window(five)),
+            "2025-01-01..2027-12-31"
+        );
+        assert_eq!(
+            show(Horizon::LongTerm.window(five)),
+            "2028-01-01..2029-12-31"
+        );
+        let four = Period {
+            start_year: 2024,
+            end_year: 2027,
+        };
+        assert_eq!(
+            show(Horizon::ShortTerm.window(four)),
+            "2024-01-01..2025-12-31"
+        );
+        assert_eq!(
+            show(Horizon::LongTerm.window(four)),
+            "2026-01-01..2027-12-31"
+        );
+        let one = Period {
+            start_year: 2026,
+            end_year: 2026,
+        };
+        assert_eq!(
+            show(Horizon::ShortTerm.window(one)),
+            "2026-01-01..2026-12-31"
+        );
+        assert_eq!(
+            show(Horizon::LongTerm.window(one)),
+            "2026-01-01..2026-12-31"
+        );
+        assert_eq!(
+            show(Horizon::FiscalYear(2027).window(five)),
+            "2027-01-01..2027-12-31"
+        );
     }
 
     #[test]

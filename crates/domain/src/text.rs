@@ -154,6 +154,37 @@ text_type!(
     }
 );
 
+text_type!(
+    /// A measure's handle within its plan, usable as a name in a formula:
+    /// a lower-case letter, then lower-case letters, digits and underscores (`tickets_total`).
+    MeasureKey,
+    max = 64,
+    check = |v| {
+        not_empty(v)?;
+        let mut chars = v.chars();
+        let first_ok = chars.next().is_some_and(|c| c.is_ascii_lowercase());
+        if !first_ok || !chars.all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_') {
+            return Err(
+                "must start with a lower-case letter and hold only lower-case letters, digits and underscores, such as `tickets_total`".into(),
+            );
+        }
+        Ok(())
+    }
+);
+
+text_type!(
+    /// A web address a check-in or a record links to: `http://` or `https://`, no spaces.
+    Url,
+    max = 2000,
+    check = |v| {
+        let rest = v.strip_prefix("https://").or_else(|| v.strip_prefix("http://"));
+        match rest {
+            Some(host) if !host.is_empty() && !v.chars().any(|c| c.is_whitespace() || c.is_control()) => Ok(()),
+            _ => Err("must be a web address starting with http:// or https://".into()),
+        }
+    }
+);
+
 #[cfg(test)]
 mod tests {
     use super::*;

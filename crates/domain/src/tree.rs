@@ -142,6 +142,7 @@ mod tests {
             start_date: None,
             due_date: None,
             weight: Weight::DEFAULT,
+            cadence: crate::Cadence::None,
         }
     }
 
