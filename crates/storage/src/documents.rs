@@ -2,6 +2,8 @@
 //! transaction, and everything an export needs read back.
 
 use crate::error::on_conflict;
+use crate::measures::{MEASURE_COLUMNS, MeasureRow};
+use crate::milestones::MilestoneRow;
 use crate::plans::{PLAN_COLUMNS, json};
 use crate::rows::{
     DepartmentRow, NODE_COLUMNS, NodeRow, PersonRow, PlanRow, TagRow, convert, text,
@@ -47,6 +49,10 @@ pub struct ExportedPlan {
     pub departments: Vec<Department>,
     /// Its links to nodes of other plans.
     pub supports: Vec<OutgoingLink>,
+    /// The milestones of its nodes, in order within each node.
+    pub milestones: Vec<Milestone>,
+    /// The measures of its nodes, in order within each node.
+    pub measures: Vec<Measure>,
 }
 
 impl Store {
@@ -152,8 +158,8 @@ impl Store {
                 let e = f.entry;
                 let id: i64 = sqlx::query_scalar(
                     "INSERT INTO nodes (plan_id, parent_id, code, title, description, level, position, owner_id, \
-                     sponsor_id, department_id, horizon, start_date, due_date, weight) \
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) RETURNING id",
+                      sponsor_id, department_id, horizon, start_date, due_date, weight, cadence) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) RETURNING id",
                 )
                 .bind(plan)
                 .bind(f.parent.map(|i| ids[i]))
@@ -169,9 +175,44 @@ impl Store {
                 .bind(e.start_date.map(CalendarDate::date))
                 .bind(e.due_date.map(CalendarDate::date))
                 .bind(e.weight.unwrap_or_default().value())
+                .bind(e.cadence.unwrap_or_default().as_str())
                 .fetch_one(&mut *tx)
                 .await?;
                 ids.push(id);
+                for (position, m) in e.milestones.iter().enumerate() {
+                    sqlx::query(
+                        "INSERT INTO milestones (node_id, title, due_date, done_date, position) VALUES ($1, $2, $3, $4, $5)",
+                    )
+                    .bind(id)
+                    .bind(m.title.as_str())
+                    .bind(m.due_date.map(CalendarDate::date))
+                    .bind(m.done_date.map(CalendarDate::date))
+                    .bind(i32::try_from(position).unwrap_or(i32::MAX))
+                    .execute(&mut *tx)
+                    .await?;
+                }
+                for (position, m) in e.measures.iter().enumerate() {
+                    let draft = MeasureDraft {
+                        node_id: NodeId(id),
+                        key: m.key.clone(),
+                        name: m.name.clone(),
+                        description: m.description.clone(),
+                        unit: m.unit.clone(),
+                        direction: m.direction,
+                        baseline: m.baseline,
+                        targets: m.targets.clone(),
+                        thresholds: m.thresholds,
+                        frequency: m.frequency,
+                        data_source: m.data_source.clone(),
+                        owner_id: person(&m.owner).map(PersonId),
+                        formula: m.formula.clone(),
+                        weight: m.weight,
+                        position: None,
+                    };
+                    let position = i32::try_from(position).unwrap_or(i32::MAX);
+                    let conn = &mut *tx;
+                    crate::measures::insert_measure!(conn, PlanId(plan), &draft, position)?;
+                }
                 for key in &e.tags {
                     sqlx::query("INSERT INTO node_tags (node_id, tag_id) VALUES ($1, $2) ON CONFLICT DO NOTHING")
                         .bind(id)
@@ -216,13 +257,20 @@ impl Store {
     pub async fn export_parts(&self, id: PlanId) -> Result<ExportedPlan> {
         let plan_sql = format!("SELECT {PLAN_COLUMNS} FROM plans WHERE id = $1");
         let node_sql = format!("SELECT {NODE_COLUMNS} FROM nodes WHERE plan_id = $1");
-        let people_sql = "SELECT id, organization_id, name, email, department_id FROM people WHERE id IN \
-             (SELECT owner_id FROM nodes WHERE plan_id = $1 UNION SELECT sponsor_id FROM nodes WHERE plan_id = $1) \
-             ORDER BY name, id";
-        let department_sql = "SELECT id, organization_id, name FROM departments WHERE id IN \
+        let people_sql = format!(
+            "SELECT id, organization_id, name, email, department_id FROM people WHERE id IN ({REFERENCED_PEOPLE}) \
+             ORDER BY name, id"
+        );
+        let department_sql = format!(
+            "SELECT id, organization_id, name FROM departments WHERE id IN \
              (SELECT department_id FROM nodes WHERE plan_id = $1 UNION SELECT p.department_id FROM people p WHERE p.id IN \
-             (SELECT owner_id FROM nodes WHERE plan_id = $1 UNION SELECT sponsor_id FROM nodes WHERE plan_id = $1)) \
-             ORDER BY name, id";
+             ({REFERENCED_PEOPLE})) ORDER BY name, id"
+        );
+        let milestone_sql = "SELECT m.id, m.node_id, m.title, m.due_date, m.done_date, m.position FROM milestones m \
+             JOIN nodes n ON n.id = m.node_id WHERE n.plan_id = $1 ORDER BY m.node_id, m.position, m.id";
+        let measure_sql = format!(
+            "SELECT {MEASURE_COLUMNS} FROM measures WHERE plan_id = $1 ORDER BY node_id, position, id"
+        );
         let tag_sql = "SELECT id, plan_id, tag_key, name, description FROM tags WHERE plan_id = $1 ORDER BY tag_key";
         let node_tag_sql = "SELECT nt.node_id, t.tag_key FROM node_tags nt JOIN tags t ON t.id = nt.tag_id \
              WHERE t.plan_id = $1 ORDER BY t.tag_key";
@@ -230,7 +278,19 @@ impl Store {
              JOIN nodes f ON f.id = a.from_node_id JOIN nodes o ON o.id = a.to_node_id JOIN plans p ON p.id = o.plan_id \
              WHERE f.plan_id = $1 ORDER BY p.plan_key, o.code, a.id";
         type LinkRow = (i64, String, Option<String>, String, Option<String>);
-        let (plan, org, parent, nodes, people, departments, tags, node_tags, links) = on_backend!(self, read, pool => {
+        let (
+            plan,
+            org,
+            parent,
+            nodes,
+            people,
+            departments,
+            tags,
+            node_tags,
+            links,
+            milestones,
+            measures,
+        ) = on_backend!(self, read, pool => {
             let mut tx = pool.begin().await?;
             let plan: Option<PlanRow> = sqlx::query_as(&plan_sql).bind(id.0).fetch_optional(&mut *tx).await?;
             let plan: Plan = plan.ok_or_else(|| StorageError::not_found("plan", id))?.try_into()?;
@@ -246,13 +306,15 @@ impl Store {
                 None => None,
             };
             let nodes: Vec<NodeRow> = sqlx::query_as(&node_sql).bind(id.0).fetch_all(&mut *tx).await?;
-            let people: Vec<PersonRow> = sqlx::query_as(people_sql).bind(id.0).fetch_all(&mut *tx).await?;
-            let departments: Vec<DepartmentRow> = sqlx::query_as(department_sql).bind(id.0).fetch_all(&mut *tx).await?;
+            let people: Vec<PersonRow> = sqlx::query_as(&people_sql).bind(id.0).fetch_all(&mut *tx).await?;
+            let departments: Vec<DepartmentRow> = sqlx::query_as(&department_sql).bind(id.0).fetch_all(&mut *tx).await?;
+            let milestones: Vec<MilestoneRow> = sqlx::query_as(milestone_sql).bind(id.0).fetch_all(&mut *tx).await?;
+            let measures: Vec<MeasureRow> = sqlx::query_as(&measure_sql).bind(id.0).fetch_all(&mut *tx).await?;
             let tags: Vec<TagRow> = sqlx::query_as(tag_sql).bind(id.0).fetch_all(&mut *tx).await?;
             let node_tags: Vec<(i64, String)> = sqlx::query_as(node_tag_sql).bind(id.0).fetch_all(&mut *tx).await?;
             let links: Vec<LinkRow> = sqlx::query_as(link_sql).bind(id.0).fetch_all(&mut *tx).await?;
             tx.commit().await?;
-            (plan, org, parent, nodes, people, departments, tags, node_tags, links)
+            (plan, org, parent, nodes, people, departments, tags, node_tags, links, milestones, measures)
         });
         let corrupt = |what: &str, m: String| StorageError::Corrupt(format!("{what}: {m}"));
         let organization = Organization {
@@ -298,6 +360,12 @@ impl Store {
             people: convert(people)?,
             departments: convert(departments)?,
             supports,
+            milestones: convert(milestones)?,
+            measures: convert(measures)?,
         })
     }
 }
+
+/// The people a plan names: node owners and sponsors, and measure owners.
+const REFERENCED_PEOPLE: &str = "SELECT owner_id FROM nodes WHERE plan_id = $1 \
+     UNION SELECT sponsor_id FROM nodes WHERE plan_id = $1 UNION SELECT owner_id FROM measures WHERE plan_id = $1";

@@ -13,14 +13,24 @@ pub mod migrate;
 mod rows;
 #[macro_use]
 mod backend;
+#[macro_use]
+mod tx;
+mod checkins;
 mod documents;
+mod evidence;
+mod measures;
+mod milestones;
 mod nodes;
 mod orgs;
 mod plans;
+mod rollups;
 mod tags;
 pub mod testing;
 
 pub use backend::Store;
+pub use checkins::CheckInRecord;
 pub use documents::{ExportedPlan, OutgoingLink};
 pub use error::{Result, StorageError};
+pub use measures::{ImportCounts, ObservationInput, Recorded};
 pub use migrate::Dialect;
+pub use rollups::{MeasureHealth, NodeStatus};

@@ -24,11 +24,18 @@ pub struct Migration {
 }
 
 /// Every migration, oldest first.
-pub const MIGRATIONS: &[Migration] = &[Migration {
-    version: 1,
-    name: "plans",
-    sql: include_str!("../migrations/0001_plans.sql"),
-}];
+pub const MIGRATIONS: &[Migration] = &[
+    Migration {
+        version: 1,
+        name: "plans",
+        sql: include_str!("../migrations/0001_plans.sql"),
+    },
+    Migration {
+        version: 2,
+        name: "execution",
+        sql: include_str!("../migrations/0002_execution.sql"),
+    },
+];
 
 impl Migration {
     /// The migration's statements as this dialect spells them.
@@ -48,6 +55,7 @@ fn render(sql: &str, dialect: Dialect) -> String {
             ("{ref}", "INTEGER"),
             ("{date}", "TEXT"),
             ("{real}", "REAL"),
+            ("{timestamp}", "TEXT"),
         ],
         Dialect::Postgres => &[
             (
@@ -57,6 +65,7 @@ fn render(sql: &str, dialect: Dialect) -> String {
             ("{ref}", "BIGINT"),
             ("{date}", "DATE"),
             ("{real}", "DOUBLE PRECISION"),
+            ("{timestamp}", "TIMESTAMPTZ"),
         ],
     };
     pairs

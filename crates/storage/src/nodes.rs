@@ -5,8 +5,8 @@ use crate::rows::{NODE_COLUMNS, NodeRow, text};
 use crate::{Result, StorageError, Store};
 use lodestar_domain::*;
 
-/// Binds a node's fourteen columns, in the order of `INSERT` and `UPDATE` below
-/// (`$1`…`$14`), so the two statements cannot disagree on what goes where.
+/// Binds a node's fifteen columns, in the order of `INSERT` and `UPDATE` below
+/// (`$1`…`$15`), so the two statements cannot disagree on what goes where.
 macro_rules! bind_node_columns {
     ($query:expr, $draft:expr, $level:expr, $position:expr) => {
         $query
@@ -24,8 +24,13 @@ macro_rules! bind_node_columns {
             .bind($draft.start_date.map(CalendarDate::date))
             .bind($draft.due_date.map(CalendarDate::date))
             .bind($draft.weight.unwrap_or_default().value())
+            .bind($draft.cadence.as_str())
     };
 }
+
+/// Marks a plan's cached statuses as needing a full recomputation: a node was
+/// added, moved, re-weighted or removed (see `rollups.rs`).
+pub(crate) const MARK_PLAN_STALE: &str = "UPDATE plans SET rollups_on = NULL WHERE id = $1";
 
 fn duplicate_code(draft: &NodeDraft) -> String {
     format!(
@@ -84,8 +89,8 @@ impl Store {
             let id: i64 = bind_node_columns!(
             sqlx::query_scalar(
                 "INSERT INTO nodes (plan_id, parent_id, code, title, description, level, position, owner_id, \
-                 sponsor_id, department_id, horizon, start_date, due_date, weight) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) RETURNING id",
+                 sponsor_id, department_id, horizon, start_date, due_date, weight, cadence) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) RETURNING id",
             ),
             draft,
             level,
@@ -94,6 +99,7 @@ impl Store {
             .fetch_one(&mut *tx)
             .await
             .map_err(on_conflict("code", duplicate_code(draft)))?;
+            sqlx::query(MARK_PLAN_STALE).bind(draft.plan_id.0).execute(&mut *tx).await?;
             tx.commit().await?;
             (id, position)
         });
@@ -109,21 +115,25 @@ impl Store {
         position: i32,
     ) -> Result<Node> {
         let rows = on_backend!(self, write, pool => {
-            bind_node_columns!(
+            let mut tx = pool.begin().await?;
+            let rows = bind_node_columns!(
                 sqlx::query(
                     "UPDATE nodes SET plan_id = $1, parent_id = $2, code = $3, title = $4, description = $5, level = $6, \
                      position = $7, owner_id = $8, sponsor_id = $9, department_id = $10, horizon = $11, start_date = $12, \
-                     due_date = $13, weight = $14 WHERE id = $15",
+                     due_date = $13, weight = $14, cadence = $15 WHERE id = $16",
                 ),
                 draft,
                 level,
                 position
             )
             .bind(id.0)
-            .execute(pool)
+            .execute(&mut *tx)
             .await
             .map_err(on_conflict("code", duplicate_code(draft)))?
-            .rows_affected()
+            .rows_affected();
+            sqlx::query(MARK_PLAN_STALE).bind(draft.plan_id.0).execute(&mut *tx).await?;
+            tx.commit().await?;
+            rows
         });
         touched(rows, "node", id)?;
         Ok(node(id, draft, level, position))
@@ -132,7 +142,14 @@ impl Store {
     /// Deletes a node and everything beneath it.
     pub async fn delete_node(&self, id: NodeId) -> Result<()> {
         let rows = on_backend!(self, write, pool => {
-            sqlx::query("DELETE FROM nodes WHERE id = $1").bind(id.0).execute(pool).await?.rows_affected()
+            let mut tx = pool.begin().await?;
+            sqlx::query("UPDATE plans SET rollups_on = NULL WHERE id = (SELECT plan_id FROM nodes WHERE id = $1)")
+                .bind(id.0)
+                .execute(&mut *tx)
+                .await?;
+            let rows = sqlx::query("DELETE FROM nodes WHERE id = $1").bind(id.0).execute(&mut *tx).await?.rows_affected();
+            tx.commit().await?;
+            rows
         });
         touched(rows, "node", id)
     }
@@ -155,5 +172,6 @@ fn node(id: NodeId, draft: &NodeDraft, level: u8, position: i32) -> Node {
         start_date: draft.start_date,
         due_date: draft.due_date,
         weight: draft.weight.unwrap_or_default(),
+        cadence: draft.cadence,
     }
 }

@@ -132,11 +132,12 @@ pub(crate) struct NodeRow {
     start_date: Option<Date>,
     due_date: Option<Date>,
     weight: f64,
+    cadence: String,
 }
 
 /// The columns of `nodes`, in the order `NodeRow` reads them.
 pub(crate) const NODE_COLUMNS: &str = "id, plan_id, parent_id, code, title, description, level, position, \
-     owner_id, sponsor_id, department_id, horizon, start_date, due_date, weight";
+     owner_id, sponsor_id, department_id, horizon, start_date, due_date, weight, cadence";
 
 impl TryFrom<NodeRow> for Node {
     type Error = StorageError;
@@ -160,6 +161,7 @@ impl TryFrom<NodeRow> for Node {
             start_date: date("start date", r.start_date)?,
             due_date: date("due date", r.due_date)?,
             weight: parse("weight", Weight::new(r.weight))?,
+            cadence: parse("node cadence", r.cadence.parse())?,
         })
     }
 }

@@ -55,6 +55,7 @@ fn node_draft(plan: PlanId, parent: Option<NodeId>, code: &str) -> NodeDraft {
         start_date: "2025-01-01".parse().ok(),
         due_date: "2026-06-30".parse().ok(),
         weight: None,
+        cadence: Cadence::Monthly,
     }
 }
 

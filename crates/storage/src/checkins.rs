@@ -1,0 +1,335 @@
+//! Check-ins, their corrections (the replaced text is kept), and status
+//! overrides. Every write refreshes the node's cached status and its ancestors'.
+
+use crate::plans::json;
+use crate::rollups;
+use crate::rows::text;
+use crate::{Result, StorageError, Store};
+use lodestar_domain::*;
+use time::{Date, OffsetDateTime};
+
+const CHECKIN_COLUMNS: &str = "id, node_id, author_id, checkin_date, status, percent, happened, next_steps, \
+     help_needed, links_json, revision, recorded_at";
+
+#[derive(sqlx::FromRow)]
+struct CheckInRow {
+    id: i64,
+    node_id: i64,
+    author_id: Option<i64>,
+    checkin_date: Date,
+    status: String,
+    percent: Option<f64>,
+    happened: Option<String>,
+    next_steps: Option<String>,
+    help_needed: Option<String>,
+    links_json: String,
+    revision: i32,
+    recorded_at: OffsetDateTime,
+}
+
+#[derive(sqlx::FromRow)]
+struct RevisionRow {
+    revision: i32,
+    author_id: Option<i64>,
+    checkin_date: Date,
+    status: String,
+    percent: Option<f64>,
+    happened: Option<String>,
+    next_steps: Option<String>,
+    help_needed: Option<String>,
+    links_json: String,
+    replaced_by: Option<i64>,
+    replaced_at: OffsetDateTime,
+    reason: String,
+}
+
+fn corrupt(what: &str) -> impl Fn(String) -> StorageError + '_ {
+    move |m| StorageError::Corrupt(format!("{what}: {m}"))
+}
+
+fn long(raw: Option<String>, what: &str) -> Result<Option<LongText>> {
+    raw.map(|t| LongText::parse(&t).map_err(corrupt(what)))
+        .transpose()
+}
+
+/// The fields a check-in and each of its revisions share, parsed.
+struct Report {
+    date: CalendarDate,
+    status: ProgressStatus,
+    percent: Option<Percent>,
+    happened: Option<LongText>,
+    next: Option<LongText>,
+    help_needed: Option<LongText>,
+    links: Vec<Link>,
+}
+
+#[allow(clippy::too_many_arguments)]
+fn report(
+    date: Date,
+    status: &str,
+    percent: Option<f64>,
+    happened: Option<String>,
+    next: Option<String>,
+    help: Option<String>,
+    links: &str,
+) -> Result<Report> {
+    Ok(Report {
+        date: CalendarDate::new(date).map_err(corrupt("check-in date"))?,
+        status: status.parse().map_err(corrupt("check-in status"))?,
+        percent: percent
+            .map(Percent::new)
+            .transpose()
+            .map_err(corrupt("percent"))?,
+        happened: long(happened, "what happened")?,
+        next: long(next, "what's next")?,
+        help_needed: long(help, "help needed")?,
+        links: serde_json::from_str(links).map_err(|e| corrupt("links")(e.to_string()))?,
+    })
+}
+
+impl TryFrom<CheckInRow> for CheckIn {
+    type Error = StorageError;
+    fn try_from(r: CheckInRow) -> Result<Self> {
+        let rep = report(
+            r.checkin_date,
+            &r.status,
+            r.percent,
+            r.happened,
+            r.next_steps,
+            r.help_needed,
+            &r.links_json,
+        )?;
+        Ok(Self {
+            id: CheckInId(r.id),
+            node_id: NodeId(r.node_id),
+            author_id: r.author_id.map(PersonId),
+            date: rep.date,
+            status: rep.status,
+            percent: rep.percent,
+            happened: rep.happened,
+            next: rep.next,
+            help_needed: rep.help_needed,
+            links: rep.links,
+            revision: r.revision,
+            recorded_at: r.recorded_at,
+        })
+    }
+}
+
+impl TryFrom<RevisionRow> for CheckInRevision {
+    type Error = StorageError;
+    fn try_from(r: RevisionRow) -> Result<Self> {
+        let rep = report(
+            r.checkin_date,
+            &r.status,
+            r.percent,
+            r.happened,
+            r.next_steps,
+            r.help_needed,
+            &r.links_json,
+        )?;
+        Ok(Self {
+            revision: r.revision,
+            author_id: r.author_id.map(PersonId),
+            date: rep.date,
+            status: rep.status,
+            percent: rep.percent,
+            happened: rep.happened,
+            next: rep.next,
+            help_needed: rep.help_needed,
+            links: rep.links,
+            replaced_by: r.replaced_by.map(PersonId),
+            replaced_at: r.replaced_at,
+            reason: Name::parse(&r.reason).map_err(corrupt("correction reason"))?,
+        })
+    }
+}
+
+/// A check-in as the services layer has completed it: author, date and
+/// percent resolved.
+#[derive(Debug, Clone)]
+pub struct CheckInRecord<'a> {
+    /// The node it reports on.
+    pub node: NodeId,
+    /// The plan of that node.
+    pub plan: PlanId,
+    /// Who files or corrects it.
+    pub author: Option<PersonId>,
+    /// The day it speaks for.
+    pub date: CalendarDate,
+    /// The percent to store.
+    pub percent: Option<Percent>,
+    /// The rest of what it says.
+    pub draft: &'a CheckInDraft,
+}
+
+impl Store {
+    /// The check-ins of a node, latest first.
+    pub async fn checkins(&self, node: NodeId) -> Result<Vec<CheckIn>> {
+        let sql = format!(
+            "SELECT {CHECKIN_COLUMNS} FROM checkins WHERE node_id = $1 ORDER BY checkin_date DESC, id DESC"
+        );
+        let rows: Vec<CheckInRow> = on_backend!(self, read, pool => {
+            sqlx::query_as(&sql).bind(node.0).fetch_all(pool).await?
+        });
+        rows.into_iter().map(CheckIn::try_from).collect()
+    }
+
+    /// One check-in.
+    pub async fn get_checkin(&self, id: CheckInId) -> Result<CheckIn> {
+        let sql = format!("SELECT {CHECKIN_COLUMNS} FROM checkins WHERE id = $1");
+        let row: Option<CheckInRow> = on_backend!(self, read, pool => {
+            sqlx::query_as(&sql).bind(id.0).fetch_optional(pool).await?
+        });
+        row.ok_or_else(|| StorageError::not_found("check-in", id))?
+            .try_into()
+    }
+
+    /// The earlier texts of a corrected check-in, oldest first.
+    pub async fn checkin_revisions(&self, id: CheckInId) -> Result<Vec<CheckInRevision>> {
+        let rows: Vec<RevisionRow> = on_backend!(self, read, pool => {
+            sqlx::query_as(
+                "SELECT revision, author_id, checkin_date, status, percent, happened, next_steps, help_needed, \
+                 links_json, replaced_by, replaced_at, reason FROM checkin_revisions WHERE checkin_id = $1 \
+                 ORDER BY revision",
+            )
+            .bind(id.0)
+            .fetch_all(pool)
+            .await?
+        });
+        rows.into_iter().map(CheckInRevision::try_from).collect()
+    }
+
+    /// The latest check-in of a node, if any.
+    pub async fn latest_checkin(&self, node: NodeId) -> Result<Option<CheckIn>> {
+        let sql = format!(
+            "SELECT {CHECKIN_COLUMNS} FROM checkins WHERE node_id = $1 ORDER BY checkin_date DESC, id DESC LIMIT 1"
+        );
+        let row: Option<CheckInRow> = on_backend!(self, read, pool => {
+            sqlx::query_as(&sql).bind(node.0).fetch_optional(pool).await?
+        });
+        row.map(CheckIn::try_from).transpose()
+    }
+
+    /// Files a check-in and refreshes the statuses it changes.
+    pub async fn create_checkin(&self, record: &CheckInRecord<'_>, today: Date) -> Result<CheckIn> {
+        let d = record.draft;
+        let mut tx = self.begin().await?;
+        tx.lock_plan(record.plan).await?;
+        let id: i64 = on_tx!(&mut tx, conn => {
+            sqlx::query_scalar(
+                "INSERT INTO checkins (node_id, author_id, checkin_date, status, percent, happened, next_steps, \
+                 help_needed, links_json, revision, recorded_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 1, $10) \
+                 RETURNING id",
+            )
+            .bind(record.node.0)
+            .bind(record.author.map(|p| p.0))
+            .bind(record.date.date())
+            .bind(d.status.as_str())
+            .bind(record.percent.map(Percent::value))
+            .bind(text(&d.happened))
+            .bind(text(&d.next))
+            .bind(text(&d.help_needed))
+            .bind(json(&d.links))
+            .bind(OffsetDateTime::now_utc())
+            .fetch_one(&mut *conn)
+            .await?
+        });
+        rollups::refresh_report(&mut tx, record.plan, record.node, today).await?;
+        rollups::refresh_nodes(&mut tx, record.plan, [record.node], today).await?;
+        tx.commit().await?;
+        self.get_checkin(CheckInId(id)).await
+    }
+
+    /// Replaces a check-in's text, first copying the current text into its
+    /// history with the reason, then refreshes the statuses it changes.
+    pub async fn correct_checkin(
+        &self,
+        id: CheckInId,
+        record: &CheckInRecord<'_>,
+        reason: &Name,
+        today: Date,
+    ) -> Result<CheckIn> {
+        let d = record.draft;
+        let mut tx = self.begin().await?;
+        tx.lock_plan(record.plan).await?;
+        let rows = on_tx!(&mut tx, conn => {
+            let copied = sqlx::query(
+                "INSERT INTO checkin_revisions (checkin_id, revision, author_id, checkin_date, status, percent, happened, \
+                 next_steps, help_needed, links_json, replaced_by, replaced_at, reason) \
+                 SELECT id, revision, author_id, checkin_date, status, percent, happened, next_steps, help_needed, \
+                 links_json, $2, $3, $4 FROM checkins WHERE id = $1",
+            )
+            .bind(id.0)
+            .bind(record.author.map(|p| p.0))
+            .bind(OffsetDateTime::now_utc())
+            .bind(reason.as_str())
+            .execute(&mut *conn)
+            .await?
+            .rows_affected();
+            if copied == 1 {
+                sqlx::query(
+                    "UPDATE checkins SET author_id = $2, checkin_date = $3, status = $4, percent = $5, happened = $6, \
+                     next_steps = $7, help_needed = $8, links_json = $9, revision = revision + 1 WHERE id = $1",
+                )
+                .bind(id.0)
+                .bind(record.author.map(|p| p.0))
+                .bind(record.date.date())
+                .bind(d.status.as_str())
+                .bind(record.percent.map(Percent::value))
+                .bind(text(&d.happened))
+                .bind(text(&d.next))
+                .bind(text(&d.help_needed))
+                .bind(json(&d.links))
+                .execute(&mut *conn)
+                .await?;
+            }
+            copied
+        });
+        crate::error::touched(rows, "check-in", id)?;
+        rollups::refresh_report(&mut tx, record.plan, record.node, today).await?;
+        rollups::refresh_nodes(&mut tx, record.plan, [record.node], today).await?;
+        tx.commit().await?;
+        self.get_checkin(id).await
+    }
+
+    /// Sets (or replaces) the override of a node's computed status.
+    pub async fn set_override(
+        &self,
+        plan: PlanId,
+        node: NodeId,
+        draft: &StatusOverrideDraft,
+        today: Date,
+    ) -> Result<()> {
+        let mut tx = self.begin().await?;
+        tx.lock_plan(plan).await?;
+        on_tx!(&mut tx, conn => {
+            sqlx::query(
+                "INSERT INTO status_overrides (node_id, status, reason, set_by, set_at) VALUES ($1, $2, $3, $4, $5) \
+                 ON CONFLICT (node_id) DO UPDATE SET status = excluded.status, reason = excluded.reason, \
+                 set_by = excluded.set_by, set_at = excluded.set_at",
+            )
+            .bind(node.0)
+            .bind(draft.status.as_str())
+            .bind(draft.reason.as_str())
+            .bind(draft.set_by.map(|p| p.0))
+            .bind(OffsetDateTime::now_utc())
+            .execute(&mut *conn)
+            .await?;
+        });
+        rollups::refresh_nodes(&mut tx, plan, [node], today).await?;
+        tx.commit().await
+    }
+
+    /// Removes a node's override, so its computed status shows again.
+    pub async fn clear_override(&self, plan: PlanId, node: NodeId, today: Date) -> Result<bool> {
+        let mut tx = self.begin().await?;
+        tx.lock_plan(plan).await?;
+        let rows = on_tx!(&mut tx, conn => {
+            sqlx::query("DELETE FROM status_overrides WHERE node_id = $1").bind(node.0).execute(&mut *conn).await?.rows_affected()
+        });
+        rollups::refresh_nodes(&mut tx, plan, [node], today).await?;
+        tx.commit().await?;
+        Ok(rows > 0)
+    }
+}
