@@ -7,24 +7,46 @@
 //! itself, a level exists in the plan) and reads and writes plan-as-code.
 
 mod error;
+mod evidence;
+mod execution;
+pub mod measures;
+mod milestones;
 pub mod plan_code;
 mod records;
 pub mod sample;
 mod tree;
 
 pub use error::{ServiceError, ServiceResult};
-pub use lodestar_storage::Store;
+pub use execution::{NodeReport, OverdueNode, StatusReport};
+pub use lodestar_storage::{ImportCounts, MeasureHealth, NodeStatus, Recorded, Store};
+use time::Date;
 
 /// The application: every operation Lodestar offers, over one store.
 #[derive(Clone, Debug)]
 pub struct App {
     store: Store,
+    today: Option<Date>,
 }
 
 impl App {
-    /// The application over an open store.
+    /// The application over an open store, on the real calendar.
     pub fn new(store: Store) -> Self {
-        Self { store }
+        Self { store, today: None }
+    }
+
+    /// The same application with the calendar stopped at `today`, so that
+    /// staleness and overdue checks can be tested and replayed.
+    pub fn on_day(self, today: Date) -> Self {
+        Self {
+            today: Some(today),
+            ..self
+        }
+    }
+
+    /// Today's date (UTC) as the application sees it.
+    pub fn today(&self) -> Date {
+        self.today
+            .unwrap_or_else(|| time::OffsetDateTime::now_utc().date())
     }
 
     /// The store, for reads that need no rule beyond "it exists".

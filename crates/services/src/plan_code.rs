@@ -7,8 +7,8 @@
 
 use crate::{App, ServiceError, ServiceResult};
 use lodestar_domain::document::{
-    DepartmentEntry, FORMAT, NodeEntry, OrganizationRef, PersonEntry, PlanDocument, SupportEntry,
-    TagEntry,
+    DepartmentEntry, FORMAT, MeasureEntry, MilestoneEntry, NodeEntry, OrganizationRef, PersonEntry,
+    PlanDocument, SupportEntry, TagEntry,
 };
 use lodestar_domain::*;
 use lodestar_storage::ExportedPlan;
@@ -113,7 +113,46 @@ pub fn assemble(parts: ExportedPlan) -> ServiceResult<PlanDocument> {
         people,
         departments,
         supports,
+        milestones,
+        measures,
     } = parts;
+    let mut milestones_of: HashMap<NodeId, Vec<MilestoneEntry>> = HashMap::new();
+    for m in milestones {
+        milestones_of
+            .entry(m.node_id)
+            .or_default()
+            .push(MilestoneEntry {
+                title: m.title,
+                due_date: m.due_date,
+                done_date: m.done_date,
+            });
+    }
+    let mut measures_of: HashMap<NodeId, Vec<MeasureEntry>> = HashMap::new();
+    for m in measures {
+        let owner = m
+            .owner_id
+            .and_then(|p| people.iter().find(|x| x.id == p))
+            .map(|p| p.name.clone());
+        let default_thresholds = Thresholds::default_for(m.direction);
+        measures_of
+            .entry(m.node_id)
+            .or_default()
+            .push(MeasureEntry {
+                key: m.key,
+                name: m.name,
+                description: m.description,
+                unit: m.unit,
+                direction: m.direction,
+                frequency: m.frequency,
+                baseline: m.baseline,
+                targets: m.targets,
+                thresholds: (m.thresholds != default_thresholds).then_some(m.thresholds),
+                data_source: m.data_source,
+                owner,
+                formula: m.formula,
+                weight: (m.weight != Weight::DEFAULT).then_some(m.weight),
+            });
+    }
     let person_names: HashMap<PersonId, Name> =
         people.iter().map(|p| (p.id, p.name.clone())).collect();
     let department_names: HashMap<DepartmentId, Name> =
@@ -145,6 +184,8 @@ pub fn assemble(parts: ExportedPlan) -> ServiceResult<PlanDocument> {
             department_names: &department_names,
             tags: &mut node_tags,
             links,
+            milestones: milestones_of,
+            measures: measures_of,
         };
         tree.nodes.iter().map(|n| ctx.entry(n, None)).collect()
     };
@@ -195,6 +236,8 @@ struct EntryContext<'a> {
     department_names: &'a HashMap<DepartmentId, Name>,
     tags: &'a mut HashMap<NodeId, Vec<Key>>,
     links: HashMap<NodeId, Vec<SupportEntry>>,
+    milestones: HashMap<NodeId, Vec<MilestoneEntry>>,
+    measures: HashMap<NodeId, Vec<MeasureEntry>>,
 }
 
 impl EntryContext<'_> {
@@ -219,6 +262,9 @@ impl EntryContext<'_> {
             start_date: n.start_date,
             due_date: n.due_date,
             weight: (n.weight != Weight::DEFAULT).then_some(n.weight),
+            cadence: (n.cadence != Cadence::None).then_some(n.cadence),
+            milestones: self.milestones.remove(&n.id).unwrap_or_default(),
+            measures: self.measures.remove(&n.id).unwrap_or_default(),
             tags: self.tags.remove(&n.id).unwrap_or_default(),
             supports: self.links.remove(&n.id).unwrap_or_default(),
             children: tree

@@ -21,6 +21,7 @@ fn draft_from(node: &Node) -> NodeDraft {
         start_date: node.start_date,
         due_date: node.due_date,
         weight: Some(node.weight),
+        cadence: node.cadence,
     }
 }
 

@@ -1,0 +1,346 @@
+//! Executing a plan: check-ins and their corrections, status overrides, the
+//! statuses a plan's nodes roll up to, and the updates that are overdue.
+
+use crate::records::referenced;
+use crate::{App, ServiceError, ServiceResult};
+use lodestar_domain::status::overdue_days;
+use lodestar_domain::*;
+use lodestar_storage::{CheckInRecord, MeasureHealth, NodeStatus};
+use serde::Serialize;
+use std::collections::HashMap;
+use time::Date;
+use utoipa::ToSchema;
+
+/// A node of a plan with its status, in tree order.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct NodeReport {
+    /// The node.
+    pub node: Node,
+    /// The name of its level (`Goal`, `Objective`).
+    pub level_name: String,
+    /// How deep it sits: 0 for a top-level node.
+    pub depth: usize,
+    /// Its status.
+    pub status: NodeStatus,
+}
+
+/// A measure with its status.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct MeasureReport {
+    /// The measure.
+    pub measure: Measure,
+    /// Its status.
+    pub status: MeasureHealth,
+}
+
+/// A whole plan's statuses, as of a day.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct StatusReport {
+    /// The plan.
+    pub plan: Plan,
+    /// The day the statuses hold for.
+    pub as_of: CalendarDate,
+    /// Every node, parents before children.
+    pub nodes: Vec<NodeReport>,
+    /// Every measure.
+    pub measures: Vec<MeasureReport>,
+}
+
+/// A node whose owner owes a check-in.
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+pub struct OverdueNode {
+    /// The node.
+    pub node_id: NodeId,
+    /// Its plan.
+    pub plan_id: PlanId,
+    /// The plan's key.
+    pub plan_key: Key,
+    /// The node's code.
+    pub code: Option<Code>,
+    /// The node's title.
+    pub title: Name,
+    /// Its owner, to chase.
+    pub owner_id: Option<PersonId>,
+    /// The owner's name.
+    pub owner_name: Option<Name>,
+    /// The owner's e-mail address.
+    pub owner_email: Option<Email>,
+    /// How often a check-in is expected.
+    pub cadence: Cadence,
+    /// The day of the latest check-in, if there ever was one.
+    pub last_checkin: Option<CalendarDate>,
+    /// How many days past due the next check-in is.
+    pub days_overdue: i64,
+}
+
+fn calendar(date: Date) -> ServiceResult<CalendarDate> {
+    CalendarDate::new(date).map_err(|m| ValidationError::new("date", m).into())
+}
+
+impl App {
+    /// Completes a check-in draft: the author defaults to the node's owner,
+    /// the date to today (never later), and a completed node is 100% done.
+    async fn complete_checkin<'a>(
+        &self,
+        node: &Node,
+        draft: &'a CheckInDraft,
+    ) -> ServiceResult<CheckInRecord<'a>> {
+        draft.validate()?;
+        let author = draft.author_id.or(node.owner_id);
+        if let Some(author) = author {
+            referenced(
+                self.store().get_person(author),
+                "author_id",
+                "person",
+                author,
+            )
+            .await?;
+        }
+        let today = calendar(self.today())?;
+        let date = draft.date.unwrap_or(today);
+        if date > today {
+            return Err(ValidationError::new(
+                "date",
+                format!("a check-in cannot speak for a future day ({date}; today is {today})"),
+            )
+            .into());
+        }
+        let percent = match draft.status {
+            ProgressStatus::Completed => Some(Percent::FULL),
+            _ => draft.percent,
+        };
+        Ok(CheckInRecord {
+            node: node.id,
+            plan: node.plan_id,
+            author,
+            date,
+            percent,
+            draft,
+        })
+    }
+
+    /// Files a check-in on a node.
+    pub async fn file_checkin(&self, node: NodeId, draft: &CheckInDraft) -> ServiceResult<CheckIn> {
+        let node = self.store().get_node(node).await?;
+        if draft.reason.is_some() {
+            return Err(ValidationError::new(
+                "reason",
+                "a reason is given only when correcting a check-in (PUT /api/v1/checkins/{id})",
+            )
+            .into());
+        }
+        let record = self.complete_checkin(&node, draft).await?;
+        Ok(self.store().create_checkin(&record, self.today()).await?)
+    }
+
+    /// Corrects a filed check-in; the text it replaces is kept with the reason.
+    pub async fn correct_checkin(
+        &self,
+        id: CheckInId,
+        draft: &CheckInDraft,
+    ) -> ServiceResult<CheckIn> {
+        let current = self.store().get_checkin(id).await?;
+        let Some(reason) = &draft.reason else {
+            return Err(ValidationError::new(
+                "reason",
+                "say why the check-in is corrected; the earlier text is kept with the reason",
+            )
+            .into());
+        };
+        let node = self.store().get_node(current.node_id).await?;
+        let mut record = self.complete_checkin(&node, draft).await?;
+        if draft.date.is_none() {
+            record.date = current.date;
+        }
+        Ok(self
+            .store()
+            .correct_checkin(id, &record, reason, self.today())
+            .await?)
+    }
+
+    /// Overrides a node's computed status, with a reason.
+    pub async fn set_status_override(
+        &self,
+        node: NodeId,
+        draft: &StatusOverrideDraft,
+    ) -> ServiceResult<NodeStatus> {
+        let node = self.store().get_node(node).await?;
+        if let Some(by) = draft.set_by {
+            referenced(self.store().get_person(by), "set_by", "person", by).await?;
+        }
+        self.store()
+            .set_override(node.plan_id, node.id, draft, self.today())
+            .await?;
+        self.node_status(node.id).await
+    }
+
+    /// Removes a node's override; 404 when it had none.
+    pub async fn clear_status_override(&self, node: NodeId) -> ServiceResult<NodeStatus> {
+        let found = self.store().get_node(node).await?;
+        if !self
+            .store()
+            .clear_override(found.plan_id, node, self.today())
+            .await?
+        {
+            return Err(ServiceError::NotFound {
+                entity: "status override of node",
+                id: node.to_string(),
+            });
+        }
+        self.node_status(node).await
+    }
+
+    /// One node's status, brought up to date.
+    pub async fn node_status(&self, node: NodeId) -> ServiceResult<NodeStatus> {
+        let found = self.store().get_node(node).await?;
+        self.store()
+            .ensure_rollups(found.plan_id, self.today())
+            .await?;
+        Ok(self.store().node_status(node).await?)
+    }
+
+    /// Every status of a plan, brought up to date, nodes in tree order.
+    pub async fn plan_status(&self, plan: PlanId) -> ServiceResult<StatusReport> {
+        let today = self.today();
+        self.store().ensure_rollups(plan, today).await?;
+        let tree = self.store().plan_tree(plan).await?;
+        let mut statuses: HashMap<NodeId, NodeStatus> = self
+            .store()
+            .plan_statuses(plan)
+            .await?
+            .into_iter()
+            .map(|s| (s.node_id, s))
+            .collect();
+        let mut nodes = Vec::with_capacity(statuses.len());
+        let mut depths: HashMap<NodeId, usize> = HashMap::new();
+        for t in tree.walk() {
+            let depth = t
+                .node
+                .parent_id
+                .and_then(|p| depths.get(&p))
+                .map_or(0, |d| d + 1);
+            depths.insert(t.node.id, depth);
+            if let Some(status) = statuses.remove(&t.node.id) {
+                nodes.push(NodeReport {
+                    node: t.node.clone(),
+                    level_name: t.level_name.clone(),
+                    depth,
+                    status,
+                });
+            }
+        }
+        let mut healths: HashMap<MeasureId, MeasureHealth> = self
+            .store()
+            .measure_healths(plan)
+            .await?
+            .into_iter()
+            .map(|h| (h.measure_id, h))
+            .collect();
+        let measures = self
+            .store()
+            .plan_measures(plan)
+            .await?
+            .into_iter()
+            .filter_map(|m| {
+                healths
+                    .remove(&m.id)
+                    .map(|status| MeasureReport { measure: m, status })
+            })
+            .collect();
+        Ok(StatusReport {
+            plan: tree.plan,
+            as_of: calendar(today)?,
+            nodes,
+            measures,
+        })
+    }
+
+    /// The nodes whose owners owe a check-in, most overdue first: a node with
+    /// a cadence, not completed, deferred or cancelled, whose latest check-in
+    /// (or, if it never had one, its start) is further back than the cadence allows.
+    pub async fn overdue(&self, plan: Option<PlanId>) -> ServiceResult<Vec<OverdueNode>> {
+        let plans = match plan {
+            Some(id) => vec![self.store().get_plan(id).await?],
+            None => self.store().list_plans().await?,
+        };
+        let today = self.today();
+        let mut people: HashMap<PersonId, Person> = HashMap::new();
+        let mut out = Vec::new();
+        for plan in plans {
+            self.store().ensure_rollups(plan.id, today).await?;
+            let statuses: HashMap<NodeId, NodeStatus> = self
+                .store()
+                .plan_statuses(plan.id)
+                .await?
+                .into_iter()
+                .map(|s| (s.node_id, s))
+                .collect();
+            let plan_start =
+                Date::from_calendar_date(plan.period.start_year, time::Month::January, 1)
+                    .map_err(|e| ValidationError::new("period", e.to_string()))?;
+            for node in self.store().plan_nodes(plan.id).await? {
+                let Some(status) = statuses.get(&node.id) else {
+                    continue;
+                };
+                let reference = node
+                    .start_date
+                    .or_else(|| node.horizon.map(|h| h.window(plan.period).0))
+                    .map_or(plan_start, CalendarDate::date);
+                let closed = status.status.is_closed()
+                    || status
+                        .reported_status
+                        .is_some_and(ProgressStatus::is_closed);
+                let Some(days) = overdue_days(
+                    node.cadence,
+                    closed,
+                    status.last_checkin.map(CalendarDate::date),
+                    reference,
+                    today,
+                ) else {
+                    continue;
+                };
+                let owner = match node.owner_id {
+                    Some(id) => match people.get(&id) {
+                        Some(p) => Some(p.clone()),
+                        None => {
+                            let p = self.store().get_person(id).await?;
+                            people.insert(id, p.clone());
+                            Some(p)
+                        }
+                    },
+                    None => None,
+                };
+                out.push(OverdueNode {
+                    node_id: node.id,
+                    plan_id: plan.id,
+                    plan_key: plan.key.clone(),
+                    code: node.code.clone(),
+                    title: node.title.clone(),
+                    owner_id: node.owner_id,
+                    owner_name: owner.as_ref().map(|p| p.name.clone()),
+                    owner_email: owner.and_then(|p| p.email),
+                    cadence: node.cadence,
+                    last_checkin: status.last_checkin,
+                    days_overdue: days,
+                });
+            }
+        }
+        out.sort_by(|a, b| {
+            b.days_overdue
+                .cmp(&a.days_overdue)
+                .then(a.plan_id.cmp(&b.plan_id))
+                .then(a.node_id.cmp(&b.node_id))
+        });
+        Ok(out)
+    }
+
+    /// A check-in with the earlier texts it replaced, oldest first.
+    pub async fn checkin_with_history(
+        &self,
+        id: CheckInId,
+    ) -> ServiceResult<(CheckIn, Vec<CheckInRevision>)> {
+        let checkin = self.store().get_checkin(id).await?;
+        let history = self.store().checkin_revisions(id).await?;
+        Ok((checkin, history))
+    }
+}
