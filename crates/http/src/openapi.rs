@@ -1,7 +1,9 @@
 //! The OpenAPI 3 document, generated from the handlers' own annotations so it
 //! describes what the server really accepts and returns.
 
-use crate::api::{alignments, departments, nodes, organizations, people, plans, tags};
+use crate::api::{
+    alignments, departments, execution, measures, nodes, organizations, people, plans, tags,
+};
 use axum::Json;
 use utoipa::OpenApi;
 
@@ -19,10 +21,19 @@ use utoipa::OpenApi;
         nodes::alignments, nodes::tags, nodes::attach_tag, nodes::detach_tag,
         tags::list, tags::show, tags::create, tags::update, tags::delete,
         alignments::list, alignments::show, alignments::create, alignments::update, alignments::delete,
+        execution::list_checkins, execution::file_checkin, execution::show_checkin, execution::correct_checkin,
+        execution::node_status, execution::set_override, execution::clear_override, execution::plan_status,
+        execution::overdue,
+        measures::list, measures::show, measures::create, measures::update, measures::remove,
+        measures::series, measures::record, measures::remove_observation, measures::import_csv,
+        crate::api::milestones::list, crate::api::milestones::create, crate::api::milestones::show, crate::api::milestones::update, crate::api::milestones::delete,
+        crate::api::evidence::list, crate::api::evidence::create, crate::api::evidence::show, crate::api::evidence::update, crate::api::evidence::delete,
     ),
     tags(
         (name = "plans", description = "Strategic plans and plan-as-code"),
         (name = "nodes", description = "Goals, objectives, initiatives: the nodes of a plan's tree"),
+        (name = "execution", description = "Check-ins, status overrides, roll-up statuses and overdue updates"),
+        (name = "measures", description = "Measures (KPIs), their targets and values, and CSV import"),
     )
 )]
 pub struct ApiDoc;

@@ -2,6 +2,10 @@
 
 pub mod alignments;
 pub mod departments;
+pub mod evidence;
+pub mod execution;
+pub mod measures;
+pub mod milestones;
 pub mod nodes;
 pub mod organizations;
 pub mod people;
@@ -132,6 +136,10 @@ pub fn routes() -> Router<App> {
         .merge(nodes::routes())
         .merge(tags::routes())
         .merge(alignments::routes())
+        .merge(execution::routes())
+        .merge(measures::routes())
+        .merge(milestones::routes())
+        .merge(evidence::routes())
         .fallback(not_found)
 }
 

@@ -1,0 +1,191 @@
+//! Check-ins and their corrections, status overrides, node and plan statuses,
+//! and the list of overdue updates.
+
+use crate::error::{ApiResult, ErrorBody};
+use crate::extract::{ApiJson, ApiPath, ApiQuery};
+use axum::Json;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::routing::get;
+use lodestar_domain::{
+    CheckIn, CheckInDraft, CheckInId, CheckInRevision, NodeId, PlanId, StatusOverrideDraft,
+};
+use lodestar_services::{App, NodeStatus, OverdueNode, ServiceError, StatusReport};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+/// A node's check-ins, latest first.
+#[utoipa::path(get, path = "/api/v1/nodes/{id}/checkins", tag = "execution",
+    params(("id" = i64, Path, description = "The node's id")),
+    responses((status = 200, description = "Its check-ins, latest first", body = Vec<CheckIn>),
+              (status = 400, description = "Malformed id", body = ErrorBody),
+              (status = 404, description = "No such node", body = ErrorBody)))]
+pub async fn list_checkins(
+    State(app): State<App>,
+    ApiPath(id): ApiPath<i64>,
+) -> ApiResult<Json<Vec<CheckIn>>> {
+    let store = app.store();
+    store
+        .get_node(NodeId(id))
+        .await
+        .map_err(ServiceError::from)?;
+    Ok(Json(
+        store
+            .checkins(NodeId(id))
+            .await
+            .map_err(ServiceError::from)?,
+    ))
+}
+
+/// Files a check-in on a node. The author defaults to the node's owner and
+/// the date to today; a completed node is 100% done.
+#[utoipa::path(post, path = "/api/v1/nodes/{id}/checkins", tag = "execution", request_body = CheckInDraft,
+    params(("id" = i64, Path, description = "The node's id")),
+    responses((status = 201, description = "The check-in as filed", body = CheckIn),
+              (status = 400, description = "Malformed id or JSON", body = ErrorBody),
+              (status = 404, description = "No such node", body = ErrorBody),
+              (status = 415, description = "Body is not JSON", body = ErrorBody),
+              (status = 422, description = "A field breaks a rule (percent outside 0–100, unknown status, future date)", body = ErrorBody)))]
+pub async fn file_checkin(
+    State(app): State<App>,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(draft): ApiJson<CheckInDraft>,
+) -> ApiResult<(StatusCode, Json<CheckIn>)> {
+    Ok((
+        StatusCode::CREATED,
+        Json(app.file_checkin(NodeId(id), &draft).await?),
+    ))
+}
+
+/// A check-in with the earlier texts its corrections replaced.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CheckInWithHistory {
+    /// The check-in as it reads now.
+    pub checkin: CheckIn,
+    /// The texts it had before, oldest first, each with why it was replaced.
+    pub history: Vec<CheckInRevision>,
+}
+
+/// Reads a check-in and its correction history.
+#[utoipa::path(get, path = "/api/v1/checkins/{id}", tag = "execution",
+    params(("id" = i64, Path, description = "The check-in's id")),
+    responses((status = 200, description = "The check-in and its history", body = CheckInWithHistory),
+              (status = 400, description = "Malformed id", body = ErrorBody),
+              (status = 404, description = "No such check-in", body = ErrorBody)))]
+pub async fn show_checkin(
+    State(app): State<App>,
+    ApiPath(id): ApiPath<i64>,
+) -> ApiResult<Json<CheckInWithHistory>> {
+    let (checkin, history) = app.checkin_with_history(CheckInId(id)).await?;
+    Ok(Json(CheckInWithHistory { checkin, history }))
+}
+
+/// Corrects a check-in. A `reason` is required; the text replaced is kept in
+/// the check-in's history, never lost.
+#[utoipa::path(put, path = "/api/v1/checkins/{id}", tag = "execution", request_body = CheckInDraft,
+    params(("id" = i64, Path, description = "The check-in's id")),
+    responses((status = 200, description = "The corrected check-in", body = CheckIn),
+              (status = 400, description = "Malformed id or JSON", body = ErrorBody),
+              (status = 404, description = "No such check-in", body = ErrorBody),
+              (status = 422, description = "No reason given, or a field breaks a rule", body = ErrorBody)))]
+pub async fn correct_checkin(
+    State(app): State<App>,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(draft): ApiJson<CheckInDraft>,
+) -> ApiResult<Json<CheckIn>> {
+    Ok(Json(app.correct_checkin(CheckInId(id), &draft).await?))
+}
+
+/// A node's status: computed, reported and overridden.
+#[utoipa::path(get, path = "/api/v1/nodes/{id}/status", tag = "execution",
+    params(("id" = i64, Path, description = "The node's id")),
+    responses((status = 200, description = "Its status", body = NodeStatus),
+              (status = 400, description = "Malformed id", body = ErrorBody),
+              (status = 404, description = "No such node", body = ErrorBody)))]
+pub async fn node_status(
+    State(app): State<App>,
+    ApiPath(id): ApiPath<i64>,
+) -> ApiResult<Json<NodeStatus>> {
+    Ok(Json(app.node_status(NodeId(id)).await?))
+}
+
+/// Overrides a node's computed status, with a reason; the override is shown as such.
+#[utoipa::path(put, path = "/api/v1/nodes/{id}/status-override", tag = "execution", request_body = StatusOverrideDraft,
+    params(("id" = i64, Path, description = "The node's id")),
+    responses((status = 200, description = "The node's status with the override", body = NodeStatus),
+              (status = 400, description = "Malformed id or JSON", body = ErrorBody),
+              (status = 404, description = "No such node", body = ErrorBody),
+              (status = 422, description = "No reason, or an unknown status or person", body = ErrorBody)))]
+pub async fn set_override(
+    State(app): State<App>,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(draft): ApiJson<StatusOverrideDraft>,
+) -> ApiResult<Json<NodeStatus>> {
+    Ok(Json(app.set_status_override(NodeId(id), &draft).await?))
+}
+
+/// Removes a node's override, so its computed status shows again.
+#[utoipa::path(delete, path = "/api/v1/nodes/{id}/status-override", tag = "execution",
+    params(("id" = i64, Path, description = "The node's id")),
+    responses((status = 200, description = "The node's status without the override", body = NodeStatus),
+              (status = 400, description = "Malformed id", body = ErrorBody),
+              (status = 404, description = "No such node, or it has no override", body = ErrorBody)))]
+pub async fn clear_override(
+    State(app): State<App>,
+    ApiPath(id): ApiPath<i64>,
+) -> ApiResult<Json<NodeStatus>> {
+    Ok(Json(app.clear_status_override(NodeId(id)).await?))
+}
+
+/// Every status of a plan: nodes in tree order and measures.
+#[utoipa::path(get, path = "/api/v1/plans/{id}/status", tag = "execution",
+    params(("id" = i64, Path, description = "The plan's id")),
+    responses((status = 200, description = "The plan's statuses", body = StatusReport),
+              (status = 400, description = "Malformed id", body = ErrorBody),
+              (status = 404, description = "No such plan", body = ErrorBody)))]
+pub async fn plan_status(
+    State(app): State<App>,
+    ApiPath(id): ApiPath<i64>,
+) -> ApiResult<Json<StatusReport>> {
+    Ok(Json(app.plan_status(PlanId(id)).await?))
+}
+
+/// Which plan's overdue updates to list.
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct OverdueQuery {
+    /// Only this plan; every plan when omitted.
+    pub plan_id: Option<i64>,
+}
+
+/// The nodes whose owners owe a check-in, most overdue first, with owner and days overdue.
+#[utoipa::path(get, path = "/api/v1/overdue", tag = "execution", params(OverdueQuery),
+    responses((status = 200, description = "Overdue nodes", body = Vec<OverdueNode>),
+              (status = 400, description = "Malformed plan_id", body = ErrorBody),
+              (status = 404, description = "No such plan", body = ErrorBody)))]
+pub async fn overdue(
+    State(app): State<App>,
+    ApiQuery(q): ApiQuery<OverdueQuery>,
+) -> ApiResult<Json<Vec<OverdueNode>>> {
+    Ok(Json(app.overdue(q.plan_id.map(PlanId)).await?))
+}
+
+/// The routes of this module.
+pub fn routes() -> axum::Router<App> {
+    axum::Router::new()
+        .route(
+            "/api/v1/nodes/{id}/checkins",
+            get(list_checkins).post(file_checkin),
+        )
+        .route(
+            "/api/v1/checkins/{id}",
+            get(show_checkin).put(correct_checkin),
+        )
+        .route("/api/v1/nodes/{id}/status", get(node_status))
+        .route(
+            "/api/v1/nodes/{id}/status-override",
+            axum::routing::put(set_override).delete(clear_override),
+        )
+        .route("/api/v1/plans/{id}/status", get(plan_status))
+        .route("/api/v1/overdue", get(overdue))
+}
