@@ -90,6 +90,43 @@ and every problem is reported with its place in the file; nothing is stored unle
 document is entirely valid. The format is taken from the file name (.yaml, .yml, \
 .json), or else from the content.")]
     Import(ImportArgs),
+
+    /// File a check-in on a node: where it stands, how far along, what happened.
+    #[command(long_about = "File a check-in on a node: where it stands (--status), \
+how much of the work is done (--percent), what happened, what comes next and what help \
+is needed. NODE is PLAN:CODE (harbor-falls-it-2025:1.2.3), a code with --plan PLAN, or \
+a node's numeric id. The check-in is filed by the node's owner unless --author names \
+another person of the plan's organization, and speaks for today unless --date says \
+otherwise. Every option is checked first; nothing is stored if one is wrong. The \
+statuses of the node and everything above it are brought up to date at once.")]
+    Checkin(CheckinArgs),
+
+    /// Work with the values of a plan's measures.
+    #[command(
+        subcommand,
+        long_about = "Work with the values of a plan's measures. \
+`lodestar measures import FILE --plan PLAN` loads values from a CSV file (see \
+docs/measures-csv.md)."
+    )]
+    Measures(MeasuresCommand),
+
+    /// Show where every node and measure of a plan stands.
+    #[command(long_about = "Show where every node and measure of a plan stands, \
+as of today: the plan as an indented outline in tree order, each node with the status \
+shown for it, its progress and, when an owner overrode the computed status, the reason; \
+then every measure with its latest value and its health; then a summary line. \
+Statuses are brought up to date first. --format json writes the whole report as JSON \
+instead, for programs.")]
+    Status(StatusArgs),
+
+    /// List the nodes whose owners owe a check-in.
+    #[command(long_about = "List the nodes whose owners owe a check-in, most \
+overdue first: nodes with a cadence (monthly, quarterly, annually) that are not \
+completed, deferred or cancelled, whose latest check-in, or start if they never had \
+one, is further back than the cadence allows. Each line gives the days overdue, the \
+plan, the node, its owner and the owner's e-mail address, and the day of the last \
+check-in. Without --plan every plan is searched.")]
+    Overdue(OverdueArgs),
 }
 
 /// Options of `lodestar serve`.
@@ -131,6 +168,109 @@ pub struct ImportArgs {
     /// The document to read; `-` reads standard input.
     #[arg(value_name = "FILE")]
     pub file: PathBuf,
+}
+
+/// Arguments of `lodestar checkin`.
+#[derive(Debug, Args)]
+pub struct CheckinArgs {
+    /// The node: `PLAN:CODE` (`harbor-falls-it-2025:1.2.3`), a code with --plan,
+    /// or the node's numeric id.
+    #[arg(value_name = "NODE")]
+    pub node: String,
+
+    /// Where the node stands: not-started, on-track, at-risk, off-track,
+    /// completed, deferred or cancelled.
+    #[arg(long, value_name = "STATUS")]
+    pub status: String,
+
+    /// How much of the work is done, from 0 to 100. Default: the previous
+    /// check-in's figure; 100 when the status is completed.
+    #[arg(long, value_name = "N", allow_negative_numbers = true)]
+    pub percent: Option<f64>,
+
+    /// What happened since the last check-in.
+    #[arg(long, value_name = "TEXT")]
+    pub note: Option<String>,
+
+    /// What comes next.
+    #[arg(long, value_name = "TEXT")]
+    pub next: Option<String>,
+
+    /// What help is needed, and from whom.
+    #[arg(long, value_name = "TEXT")]
+    pub help_needed: Option<String>,
+
+    /// Who files the check-in: a person of the plan's organization, by name.
+    /// Default: the node's owner.
+    #[arg(long, value_name = "NAME")]
+    pub author: Option<String>,
+
+    /// The day the check-in speaks for, not later than today. Default: today.
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    pub date: Option<String>,
+
+    /// The plan, by id or key, when NODE is a code alone.
+    #[arg(long, value_name = "PLAN")]
+    pub plan: Option<String>,
+}
+
+/// The subcommands of `lodestar measures`.
+#[derive(Debug, Subcommand)]
+pub enum MeasuresCommand {
+    /// Import values of a plan's measures from a CSV file.
+    #[command(long_about = "Import values of a plan's measures from a CSV file \
+whose header names the columns measure, period and value, and optionally \
+observed_on, note and source (see docs/measures-csv.md). The whole file is checked \
+first: if any row is wrong, every problem is reported with its row and column and \
+nothing is imported. A value identical to the stored one counts as unchanged, so \
+importing the same file twice changes nothing; a different value for a period \
+replaces the stored one, which is kept in the measure's history.")]
+    Import(MeasuresImportArgs),
+}
+
+/// Arguments of `lodestar measures import`.
+#[derive(Debug, Args)]
+pub struct MeasuresImportArgs {
+    /// The CSV file to read; `-` reads standard input.
+    #[arg(value_name = "FILE")]
+    pub file: PathBuf,
+
+    /// The plan whose measures the values belong to: its id or key.
+    #[arg(long, value_name = "PLAN")]
+    pub plan: String,
+}
+
+/// Arguments of `lodestar status`.
+#[derive(Debug, Args)]
+pub struct StatusArgs {
+    /// The plan: its id (`1`) or its key (`harbor-falls-it-2025`).
+    #[arg(value_name = "PLAN")]
+    pub plan: String,
+
+    /// text for people, json for programs.
+    #[arg(long, value_enum, default_value_t = ReportFormatArg::Text, value_name = "FORMAT")]
+    pub format: ReportFormatArg,
+}
+
+/// Arguments of `lodestar overdue`.
+#[derive(Debug, Args)]
+pub struct OverdueArgs {
+    /// Only this plan, by id or key. Default: every plan.
+    #[arg(long, value_name = "PLAN")]
+    pub plan: Option<String>,
+
+    /// text for people, json for programs.
+    #[arg(long, value_enum, default_value_t = ReportFormatArg::Text, value_name = "FORMAT")]
+    pub format: ReportFormatArg,
+}
+
+/// How a report is written, as spelled on the command line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ReportFormatArg {
+    /// Aligned text, for people.
+    Text,
+    /// JSON, for programs.
+    Json,
 }
 
 /// A plan-as-code format, as spelled on the command line.
@@ -177,6 +317,86 @@ mod tests {
     fn an_unknown_format_is_a_usage_error() {
         let err = Cli::try_parse_from(["lodestar", "export", "x", "--format", "toml"]).unwrap_err();
         assert_eq!(err.exit_code(), 2);
+    }
+
+    #[test]
+    fn checkin_takes_a_node_a_status_and_optional_details() {
+        let cli = Cli::try_parse_from([
+            "lodestar",
+            "checkin",
+            "city-it:1.2.3",
+            "--status",
+            "at-risk",
+            "--percent",
+            "40",
+            "--note",
+            "Vendor slipped",
+            "--help-needed",
+            "A decision on the contract",
+            "--author",
+            "Ann Lee",
+        ])
+        .unwrap();
+        let Command::Checkin(checkin) = cli.command else {
+            panic!("{:?}", cli.command)
+        };
+        assert_eq!(checkin.node, "city-it:1.2.3");
+        assert_eq!(checkin.status, "at-risk");
+        assert_eq!(checkin.percent, Some(40.0));
+        assert_eq!(checkin.note.as_deref(), Some("Vendor slipped"));
+        assert_eq!(
+            checkin.help_needed.as_deref(),
+            Some("A decision on the contract")
+        );
+        assert_eq!(checkin.author.as_deref(), Some("Ann Lee"));
+        assert_eq!(checkin.date, None);
+        assert_eq!(checkin.plan, None);
+    }
+
+    #[test]
+    fn checkin_needs_a_status_and_a_numeric_percent() {
+        let err = Cli::try_parse_from(["lodestar", "checkin", "7"]).unwrap_err();
+        assert_eq!(err.exit_code(), 2);
+        let err = Cli::try_parse_from([
+            "lodestar",
+            "checkin",
+            "7",
+            "--status",
+            "on-track",
+            "--percent",
+            "lots",
+        ])
+        .unwrap_err();
+        assert_eq!(err.exit_code(), 2);
+        assert!(err.to_string().contains("--percent"), "{err}");
+    }
+
+    #[test]
+    fn measures_import_takes_a_file_and_a_plan() {
+        let cli = Cli::try_parse_from(["lodestar", "measures", "import", "-", "--plan", "city-it"])
+            .unwrap();
+        let Command::Measures(MeasuresCommand::Import(import)) = cli.command else {
+            panic!("{:?}", cli.command)
+        };
+        assert_eq!(import.file, PathBuf::from("-"));
+        assert_eq!(import.plan, "city-it");
+        let err = Cli::try_parse_from(["lodestar", "measures", "import", "v.csv"]).unwrap_err();
+        assert_eq!(err.exit_code(), 2);
+    }
+
+    #[test]
+    fn reports_are_text_unless_json_is_asked_for() {
+        let cli = Cli::try_parse_from(["lodestar", "status", "city-it"]).unwrap();
+        let Command::Status(status) = cli.command else {
+            panic!("{:?}", cli.command)
+        };
+        assert_eq!(status.format, ReportFormatArg::Text);
+        let cli = Cli::try_parse_from(["lodestar", "overdue", "--format", "json"]).unwrap();
+        let Command::Overdue(overdue) = cli.command else {
+            panic!("{:?}", cli.command)
+        };
+        assert_eq!(overdue.format, ReportFormatArg::Json);
+        assert_eq!(overdue.plan, None);
     }
 
     #[test]

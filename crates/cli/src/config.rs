@@ -7,8 +7,12 @@
 //! whose `Debug` and `Display` hide the password, so it cannot leak into a
 //! log line or an error message by accident.
 
-use crate::args::{Cli, Command, ExportArgs, FormatArg, GlobalArgs, ImportArgs, ServeArgs};
+use crate::args::{
+    CheckinArgs, Cli, Command, ExportArgs, FormatArg, GlobalArgs, ImportArgs, MeasuresCommand,
+    MeasuresImportArgs, OverdueArgs, ReportFormatArg, ServeArgs, StatusArgs,
+};
 use crate::error::CliError;
+use lodestar_domain::{CalendarDate, Code, LongText, NodeId, Percent, ProgressStatus};
 use lodestar_services::plan_code::DocFormat;
 use std::fmt;
 use std::net::SocketAddr;
@@ -50,6 +54,14 @@ pub enum Task {
     Export(Export),
     /// Read a document into a new plan.
     Import(Import),
+    /// File a check-in on a node.
+    CheckIn(CheckIn),
+    /// Read values of measures from a CSV file.
+    ImportMeasures(ImportMeasures),
+    /// Report where a plan stands.
+    Status(Status),
+    /// List the check-ins owed.
+    Overdue(Overdue),
 }
 
 /// Settings of `lodestar serve`.
@@ -97,12 +109,83 @@ pub enum Source {
     File(PathBuf),
 }
 
+/// Settings of `lodestar checkin`: a draft whose every value is valid.
+#[derive(Debug)]
+pub struct CheckIn {
+    /// The node to report on.
+    pub node: NodeRef,
+    /// Where it stands.
+    pub status: ProgressStatus,
+    /// How much is done.
+    pub percent: Option<Percent>,
+    /// What happened (`--note`).
+    pub happened: Option<LongText>,
+    /// What comes next.
+    pub next: Option<LongText>,
+    /// What help is needed.
+    pub help_needed: Option<LongText>,
+    /// The author's name, to look up in the plan's organization; the node's owner when none.
+    pub author: Option<String>,
+    /// The day it speaks for; today when none.
+    pub date: Option<CalendarDate>,
+}
+
+/// A node as named on the command line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum NodeRef {
+    /// By its numeric id.
+    Id(NodeId),
+    /// By its code within a plan.
+    Code {
+        /// The plan, by id or key, as the user named it.
+        plan: String,
+        /// The node's code.
+        code: Code,
+    },
+}
+
+/// Settings of `lodestar measures import`.
+#[derive(Debug)]
+pub struct ImportMeasures {
+    /// The plan, by id or key, as the user named it.
+    pub plan: String,
+    /// Where the CSV text comes from.
+    pub source: Source,
+}
+
+/// Settings of `lodestar status`.
+#[derive(Debug)]
+pub struct Status {
+    /// The plan, by id or key, as the user named it.
+    pub plan: String,
+    /// How the report is written.
+    pub format: ReportFormat,
+}
+
+/// Settings of `lodestar overdue`.
+#[derive(Debug)]
+pub struct Overdue {
+    /// Only this plan, by id or key; every plan when none.
+    pub plan: Option<String>,
+    /// How the list is written.
+    pub format: ReportFormat,
+}
+
+/// How a report is written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ReportFormat {
+    /// Aligned text for people.
+    Text,
+    /// Pretty-printed JSON for programs.
+    Json,
+}
+
 impl Settings {
     /// Checks the command line and settles every default.
     pub fn from_cli(cli: Cli) -> Result<Self, CliError> {
         Ok(Self {
             database: Database::from_args(cli.global)?,
-            task: Task::from_command(cli.command),
+            task: Task::from_command(cli.command)?,
         })
     }
 }
@@ -190,13 +273,19 @@ fn redact(url: &str) -> String {
 }
 
 impl Task {
-    fn from_command(command: Command) -> Self {
-        match command {
+    fn from_command(command: Command) -> Result<Self, CliError> {
+        Ok(match command {
             Command::Serve(args) => Self::Serve(Serve::from_args(args)),
             Command::Plans => Self::ListPlans,
             Command::Export(args) => Self::Export(Export::from_args(args)),
             Command::Import(args) => Self::Import(Import::from_args(args)),
-        }
+            Command::Checkin(args) => Self::CheckIn(CheckIn::from_args(args)?),
+            Command::Measures(MeasuresCommand::Import(args)) => {
+                Self::ImportMeasures(ImportMeasures::from_args(args))
+            }
+            Command::Status(args) => Self::Status(Status::from_args(args)),
+            Command::Overdue(args) => Self::Overdue(Overdue::from_args(args)),
+        })
     }
 
     /// The log filter when `RUST_LOG` is not set: the server reports what it
@@ -238,12 +327,156 @@ impl Export {
 
 impl Import {
     fn from_args(args: ImportArgs) -> Self {
-        let source = if args.file.as_os_str() == "-" {
-            Source::Stdin
+        Self {
+            source: Source::from_arg(args.file),
+        }
+    }
+}
+
+impl Source {
+    /// `-` for standard input, else a file.
+    fn from_arg(file: PathBuf) -> Self {
+        if file.as_os_str() == "-" {
+            Self::Stdin
         } else {
-            Source::File(args.file)
+            Self::File(file)
+        }
+    }
+}
+
+impl CheckIn {
+    fn from_args(args: CheckinArgs) -> Result<Self, CliError> {
+        let invalid =
+            |option: &str, message: String| CliError::failed(format!("{option}: {message}"));
+        let node = NodeRef::parse(&args.node, args.plan.as_deref())?;
+        let status = args
+            .status
+            .parse::<ProgressStatus>()
+            .map_err(|m| invalid("--status", m))?;
+        let percent = args
+            .percent
+            .map(|p| {
+                Percent::new(p).map_err(|_| {
+                    invalid(
+                        "--percent",
+                        format!("must be a number from 0 to 100, got {p}"),
+                    )
+                })
+            })
+            .transpose()?;
+        if status == ProgressStatus::Completed
+            && let Some(p) = percent
+            && p != Percent::FULL
+        {
+            return Err(invalid(
+                "--percent",
+                format!(
+                    "a completed node is 100% done, but --percent says {}; leave it out",
+                    p.value()
+                ),
+            ));
+        }
+        let text = |option: &str, raw: Option<String>| {
+            raw.map(|t| LongText::parse(&t).map_err(|m| invalid(option, m)))
+                .transpose()
         };
-        Self { source }
+        let author = match args.author {
+            Some(name) if name.trim().is_empty() => {
+                return Err(invalid("--author", "must not be empty".into()));
+            }
+            other => other.map(|name| name.trim().to_owned()),
+        };
+        let date = args
+            .date
+            .map(|d| d.parse::<CalendarDate>().map_err(|m| invalid("--date", m)))
+            .transpose()?;
+        Ok(Self {
+            node,
+            status,
+            percent,
+            happened: text("--note", args.note)?,
+            next: text("--next", args.next)?,
+            help_needed: text("--help-needed", args.help_needed)?,
+            author,
+            date,
+        })
+    }
+}
+
+impl NodeRef {
+    /// Reads NODE: a numeric id, `PLAN:CODE`, or (with `--plan`) a code.
+    ///
+    /// A plan's key never holds a colon, so `PLAN:CODE` splits at the first
+    /// one and the code may hold more (`city-it:3:4`). With `--plan`, NODE is
+    /// a code (even if it is all digits), optionally written `PLAN:CODE` with
+    /// the same plan.
+    pub fn parse(node: &str, plan: Option<&str>) -> Result<Self, CliError> {
+        let node = node.trim();
+        let code = |raw: &str| {
+            Code::parse(raw).map_err(|m| CliError::failed(format!("NODE {node:?}: {m}")))
+        };
+        match plan.map(str::trim) {
+            Some("") => Err(CliError::failed("--plan: must not be empty")),
+            Some(plan) => {
+                let raw = node
+                    .strip_prefix(plan)
+                    .and_then(|rest| rest.strip_prefix(':'))
+                    .unwrap_or(node);
+                Ok(Self::Code {
+                    plan: plan.to_owned(),
+                    code: code(raw)?,
+                })
+            }
+            None if !node.is_empty() && node.bytes().all(|b| b.is_ascii_digit()) => node
+                .parse()
+                .map(|id| Self::Id(NodeId(id)))
+                .map_err(|_| CliError::failed(format!("NODE {node:?}: not a node id"))),
+            None => match node.split_once(':') {
+                Some((plan, raw)) if !plan.trim().is_empty() => Ok(Self::Code {
+                    plan: plan.trim().to_owned(),
+                    code: code(raw)?,
+                }),
+                _ => Err(CliError::failed(format!(
+                    "NODE {node:?} does not say which plan it is in: write PLAN:{node}, add --plan PLAN, or give the node's numeric id"
+                ))),
+            },
+        }
+    }
+}
+
+impl ImportMeasures {
+    fn from_args(args: MeasuresImportArgs) -> Self {
+        Self {
+            plan: args.plan,
+            source: Source::from_arg(args.file),
+        }
+    }
+}
+
+impl Status {
+    fn from_args(args: StatusArgs) -> Self {
+        Self {
+            plan: args.plan,
+            format: args.format.into(),
+        }
+    }
+}
+
+impl Overdue {
+    fn from_args(args: OverdueArgs) -> Self {
+        Self {
+            plan: args.plan,
+            format: args.format.into(),
+        }
+    }
+}
+
+impl From<ReportFormatArg> for ReportFormat {
+    fn from(arg: ReportFormatArg) -> Self {
+        match arg {
+            ReportFormatArg::Text => Self::Text,
+            ReportFormatArg::Json => Self::Json,
+        }
     }
 }
 
@@ -322,6 +555,73 @@ mod tests {
             format(&["export", "p", "-o", "p.json", "--format", "yaml"]),
             DocFormat::Yaml
         );
+    }
+
+    fn checkin(args: &[&str]) -> Result<CheckIn, CliError> {
+        let mut argv = vec!["checkin"];
+        argv.extend_from_slice(args);
+        match settings(&argv)?.task {
+            Task::CheckIn(c) => Ok(c),
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn a_node_is_an_id_a_plan_and_code_or_a_code_with_plan() {
+        let code = |plan: &str, code: &str| NodeRef::Code {
+            plan: plan.into(),
+            code: Code::parse(code).unwrap(),
+        };
+        assert_eq!(NodeRef::parse("17", None).unwrap(), NodeRef::Id(NodeId(17)));
+        assert_eq!(
+            NodeRef::parse("city-it:1.2.3", None).unwrap(),
+            code("city-it", "1.2.3")
+        );
+        assert_eq!(NodeRef::parse("2:3:4", None).unwrap(), code("2", "3:4"));
+        assert_eq!(
+            NodeRef::parse("1", Some("city-it")).unwrap(),
+            code("city-it", "1")
+        );
+        assert_eq!(
+            NodeRef::parse("city-it:1.2", Some("city-it")).unwrap(),
+            code("city-it", "1.2")
+        );
+        let err = NodeRef::parse("1.2.3", None).unwrap_err().to_string();
+        assert!(err.contains("--plan"), "{err}");
+        let err = NodeRef::parse("city-it:1 2", None).unwrap_err().to_string();
+        assert!(err.starts_with("NODE \"city-it:1 2\""), "{err}");
+    }
+
+    #[test]
+    fn a_checkin_is_checked_before_anything_is_opened() {
+        let c = checkin(&[
+            "p:1",
+            "--status",
+            "At Risk",
+            "--percent",
+            "40",
+            "--note",
+            "Slipped",
+            "--date",
+            "2026-03-31",
+        ])
+        .unwrap();
+        assert_eq!(c.status, ProgressStatus::AtRisk);
+        assert_eq!(c.percent.map(Percent::value), Some(40.0));
+        assert_eq!(c.happened.unwrap().as_str(), "Slipped");
+        assert_eq!(c.date.unwrap().to_string(), "2026-03-31");
+
+        let err = |args: &[&str]| checkin(args).unwrap_err().to_string();
+        let e = err(&["p:1", "--status", "late"]);
+        assert!(e.starts_with("--status: ") && e.contains("on-track"), "{e}");
+        let e = err(&["p:1", "--status", "on-track", "--percent", "140"]);
+        assert!(e.starts_with("--percent: ") && e.contains("140"), "{e}");
+        let e = err(&["p:1", "--status", "completed", "--percent", "60"]);
+        assert!(e.starts_with("--percent: "), "{e}");
+        let e = err(&["p:1", "--status", "on-track", "--date", "2026-02-30"]);
+        assert!(e.starts_with("--date: "), "{e}");
+        let e = err(&["p:1", "--status", "on-track", "--note", " "]);
+        assert!(e.starts_with("--note: "), "{e}");
     }
 
     #[test]

@@ -1,14 +1,21 @@
 //! The commands, each in its own module, and what they share: the runtime
 //! and the opened database.
 
+mod checkin;
 mod export;
 mod import;
+mod input;
+mod measures;
+mod overdue;
 mod plans;
 mod serve;
+mod status;
+mod table;
 
 use crate::config::{Database, Settings, Task};
 use crate::error::{CliError, CliResult};
 use lodestar_services::{App, Store};
+use std::io::Write;
 
 /// Carries out a command to the end.
 pub fn run(settings: Settings) -> CliResult {
@@ -27,9 +34,20 @@ async fn execute(settings: Settings) -> CliResult {
         Task::ListPlans => plans::run(&app, &mut stdout()).await,
         Task::Export(export) => export::run(&app, export, &mut stdout()).await,
         Task::Import(import) => import::run(&app, import, &mut stdout()).await,
+        Task::CheckIn(checkin) => checkin::run(&app, checkin, &mut stdout()).await,
+        Task::ImportMeasures(import) => measures::import(&app, import, &mut stdout()).await,
+        Task::Status(status) => status::run(&app, status, &mut stdout()).await,
+        Task::Overdue(overdue) => overdue::run(&app, overdue, &mut stdout()).await,
     };
     app.store().close().await;
     outcome
+}
+
+/// Writes `value` as pretty-printed JSON and a final line break.
+fn write_json(out: &mut impl Write, value: &impl serde::Serialize) -> CliResult {
+    let text = serde_json::to_string_pretty(value)
+        .map_err(|e| CliError::failed(format!("cannot write the report as JSON: {e}")))?;
+    writeln!(out, "{text}").map_err(CliError::stdout)
 }
 
 /// Opens the database, creating the data directory and applying migrations as needed.
