@@ -1,103 +1,12 @@
 //! The API and pages, on the real server (started in-process on an ephemeral
 //! port) over real HTTP, on every storage backend.
 
-use lodestar_services::App;
-use lodestar_services::sample::{SAMPLE_NAME, SAMPLE_PLAN};
-use lodestar_storage::testing::{self, TestStore};
+mod common;
+
+use common::{Server, error_code, error_field};
+use lodestar_services::sample::SAMPLE_PLAN;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
-
-/// A running server and a client for it.
-struct Server {
-    base: String,
-    http: reqwest::Client,
-    backend: &'static str,
-    _store: TestStore,
-    _stop: tokio::sync::oneshot::Sender<()>,
-}
-
-impl Server {
-    async fn start(store: TestStore, with_sample: bool) -> Self {
-        let app = App::new(store.store.clone());
-        if with_sample {
-            app.import_plan_code(SAMPLE_NAME, SAMPLE_PLAN)
-                .await
-                .unwrap();
-        }
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let base = format!("http://{}", listener.local_addr().unwrap());
-        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-        tokio::spawn(lodestar_http::serve(listener, app, async move {
-            let _ = stopped.await;
-        }));
-        Self {
-            base,
-            http: reqwest::Client::new(),
-            backend: store.backend,
-            _store: store,
-            _stop: stop,
-        }
-    }
-
-    /// One server per available backend.
-    async fn all(with_sample: bool) -> Vec<Self> {
-        let mut servers = Vec::new();
-        for store in testing::all().await {
-            servers.push(Self::start(store, with_sample).await);
-        }
-        servers
-    }
-
-    fn url(&self, path: &str) -> String {
-        format!("{}{path}", self.base)
-    }
-
-    async fn get(&self, path: &str) -> (StatusCode, Value) {
-        let res = self.http.get(self.url(path)).send().await.unwrap();
-        let status = res.status();
-        (status, res.json().await.unwrap_or(Value::Null))
-    }
-
-    async fn send(&self, method: reqwest::Method, path: &str, body: &Value) -> (StatusCode, Value) {
-        let res = self
-            .http
-            .request(method, self.url(path))
-            .json(body)
-            .send()
-            .await
-            .unwrap();
-        let status = res.status();
-        (status, res.json().await.unwrap_or(Value::Null))
-    }
-
-    async fn post(&self, path: &str, body: &Value) -> (StatusCode, Value) {
-        self.send(reqwest::Method::POST, path, body).await
-    }
-
-    async fn put(&self, path: &str, body: &Value) -> (StatusCode, Value) {
-        self.send(reqwest::Method::PUT, path, body).await
-    }
-
-    async fn text(&self, path: &str) -> (StatusCode, String) {
-        let res = self.http.get(self.url(path)).send().await.unwrap();
-        (res.status(), res.text().await.unwrap())
-    }
-
-    async fn sample_plan_id(&self) -> i64 {
-        let (_, plans) = self.get("/api/v1/plans").await;
-        plans[0]["id"].as_i64().unwrap()
-    }
-}
-
-fn error_code(body: &Value) -> &str {
-    body["error"]["code"]
-        .as_str()
-        .unwrap_or_else(|| panic!("not an error body: {body}"))
-}
-
-fn error_field(body: &Value) -> &str {
-    body["error"]["field"].as_str().unwrap_or("")
-}
 
 #[tokio::test]
 async fn health_check_answers_when_the_database_does() {
@@ -115,7 +24,7 @@ async fn health_check_answers_when_the_database_does() {
 #[tokio::test]
 async fn the_plan_tree_comes_whole_in_one_response() {
     for s in Server::all(true).await {
-        let id = s.sample_plan_id().await;
+        let id = s.first_plan_id().await;
         let (status, tree) = s.get(&format!("/api/v1/plans/{id}/tree")).await;
         assert_eq!(status, StatusCode::OK, "{}", s.backend);
         assert_eq!(tree["plan"]["key"], "harbor-falls-it-2025");
@@ -220,7 +129,7 @@ async fn unknown_and_malformed_ids_are_clear_errors() {
 #[tokio::test]
 async fn bad_bodies_get_the_right_status_and_name_the_field() {
     for s in Server::all(true).await {
-        let plan_id = s.sample_plan_id().await;
+        let plan_id = s.first_plan_id().await;
         let raw = s
             .http
             .post(s.url("/api/v1/organizations"))
@@ -342,7 +251,7 @@ async fn bad_bodies_get_the_right_status_and_name_the_field() {
 #[tokio::test]
 async fn moves_that_break_the_tree_are_refused() {
     for s in Server::all(true).await {
-        let plan_id = s.sample_plan_id().await;
+        let plan_id = s.first_plan_id().await;
         let (_, tree) = s.get(&format!("/api/v1/plans/{plan_id}/tree")).await;
         let goal = tree["nodes"][0].clone();
         let initiative_id = goal["children"][0]["children"][0]["id"].clone();
@@ -386,7 +295,7 @@ async fn moves_that_break_the_tree_are_refused() {
 #[tokio::test]
 async fn alignment_is_shown_from_both_ends() {
     for s in Server::all(true).await {
-        let plan_id = s.sample_plan_id().await;
+        let plan_id = s.first_plan_id().await;
         let (_, tree) = s.get(&format!("/api/v1/plans/{plan_id}/tree")).await;
         let target = tree["nodes"][1]["children"][0]["id"].clone();
         let (_, dept) = s
@@ -493,7 +402,7 @@ async fn plans_import_and_export_as_code_over_http() {
 
 #[tokio::test]
 async fn the_openapi_document_describes_every_route() {
-    let s = Server::start(testing::sqlite().await, false).await;
+    let s = Server::sqlite(false).await;
     let (status, doc) = s.get("/api/v1/openapi.json").await;
     assert_eq!(status, StatusCode::OK);
     assert!(doc["openapi"].as_str().unwrap().starts_with("3."));
@@ -549,7 +458,7 @@ async fn pages_list_plans_and_show_the_tree_escaped() {
             html.contains("Harbor Falls Information Technology Strategic Plan"),
             "{html}"
         );
-        let id = s.sample_plan_id().await;
+        let id = s.first_plan_id().await;
         let (status, html) = s.text(&format!("/plans/{id}")).await;
         assert_eq!(status, StatusCode::OK);
         let (_, tree) = s.get(&format!("/api/v1/plans/{id}/tree")).await;

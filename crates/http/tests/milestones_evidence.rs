@@ -1,133 +1,48 @@
 //! Milestones and evidence over the real server (started in-process on an
 //! ephemeral port) and real HTTP, on every storage backend.
 
-use lodestar_services::App;
-use lodestar_storage::testing::{self, TestStore};
+mod common;
+
+use common::{Server, error_code, error_field};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
 /// A day no test run will reach, yet inside the years a date may have.
 const FUTURE: &str = "2199-12-31";
 
-/// A running server and a client for it.
-struct Server {
-    base: String,
-    http: reqwest::Client,
-    backend: &'static str,
-    _store: TestStore,
-    _stop: tokio::sync::oneshot::Sender<()>,
-}
-
-impl Server {
-    async fn start(store: TestStore) -> Self {
-        let app = App::new(store.store.clone());
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let base = format!("http://{}", listener.local_addr().unwrap());
-        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-        tokio::spawn(lodestar_http::serve(listener, app, async move {
-            let _ = stopped.await;
-        }));
-        Self {
-            base,
-            http: reqwest::Client::new(),
-            backend: store.backend,
-            _store: store,
-            _stop: stop,
-        }
-    }
-
-    /// One server per available backend.
-    async fn all() -> Vec<Self> {
-        let mut servers = Vec::new();
-        for store in testing::all().await {
-            servers.push(Self::start(store).await);
-        }
-        servers
-    }
-
-    fn url(&self, path: &str) -> String {
-        format!("{}{path}", self.base)
-    }
-
-    async fn get(&self, path: &str) -> (StatusCode, Value) {
-        let res = self.http.get(self.url(path)).send().await.unwrap();
-        let status = res.status();
-        (status, res.json().await.unwrap_or(Value::Null))
-    }
-
-    async fn send(&self, method: reqwest::Method, path: &str, body: &Value) -> (StatusCode, Value) {
-        let res = self
-            .http
-            .request(method, self.url(path))
-            .json(body)
-            .send()
-            .await
-            .unwrap();
-        let status = res.status();
-        (status, res.json().await.unwrap_or(Value::Null))
-    }
-
-    async fn post(&self, path: &str, body: &Value) -> (StatusCode, Value) {
-        self.send(reqwest::Method::POST, path, body).await
-    }
-
-    async fn put(&self, path: &str, body: &Value) -> (StatusCode, Value) {
-        self.send(reqwest::Method::PUT, path, body).await
-    }
-
-    async fn delete(&self, path: &str) -> StatusCode {
-        self.http
-            .delete(self.url(path))
-            .send()
-            .await
-            .unwrap()
-            .status()
-    }
-
-    /// An organization, a plan, and a goal with an objective beneath it: the
-    /// ids of the goal and the objective.
-    async fn goal_and_objective(&self) -> (i64, i64) {
-        let (status, org) = self
-            .post("/api/v1/organizations", &json!({"name": "Riverton"}))
-            .await;
-        assert_eq!(status, StatusCode::CREATED, "{}: {org}", self.backend);
-        let (status, plan) = self
-            .post(
-                "/api/v1/plans",
-                &json!({"organization_id": org["id"], "key": "riverton-it", "title": "Riverton IT plan",
-                        "period": {"start_year": 2025, "end_year": 2029}, "levels": ["Goal", "Objective"]}),
-            )
-            .await;
-        assert_eq!(status, StatusCode::CREATED, "{plan}");
-        let (status, goal) = self
-            .post(
-                "/api/v1/nodes",
-                &json!({"plan_id": plan["id"], "code": "1", "title": "Resilient infrastructure"}),
-            )
-            .await;
-        assert_eq!(status, StatusCode::CREATED, "{goal}");
-        let (status, objective) = self
-            .post(
-                "/api/v1/nodes",
-                &json!({"plan_id": plan["id"], "parent_id": goal["id"], "code": "1.1", "title": "Back up everything"}),
-            )
-            .await;
-        assert_eq!(status, StatusCode::CREATED, "{objective}");
-        (
-            goal["id"].as_i64().unwrap(),
-            objective["id"].as_i64().unwrap(),
+/// An organization, a plan, and a goal with an objective beneath it: the
+/// ids of the goal and the objective.
+async fn goal_and_objective(s: &Server) -> (i64, i64) {
+    let (status, org) = s
+        .post("/api/v1/organizations", &json!({"name": "Riverton"}))
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{}: {org}", s.backend);
+    let (status, plan) = s
+        .post(
+            "/api/v1/plans",
+            &json!({"organization_id": org["id"], "key": "riverton-it", "title": "Riverton IT plan",
+                    "period": {"start_year": 2025, "end_year": 2029}, "levels": ["Goal", "Objective"]}),
         )
-    }
-}
-
-fn error_code(body: &Value) -> &str {
-    body["error"]["code"]
-        .as_str()
-        .unwrap_or_else(|| panic!("not an error body: {body}"))
-}
-
-fn error_field(body: &Value) -> &str {
-    body["error"]["field"].as_str().unwrap_or("")
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{plan}");
+    let (status, goal) = s
+        .post(
+            "/api/v1/nodes",
+            &json!({"plan_id": plan["id"], "code": "1", "title": "Resilient infrastructure"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{goal}");
+    let (status, objective) = s
+        .post(
+            "/api/v1/nodes",
+            &json!({"plan_id": plan["id"], "parent_id": goal["id"], "code": "1.1", "title": "Back up everything"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{objective}");
+    (
+        goal["id"].as_i64().unwrap(),
+        objective["id"].as_i64().unwrap(),
+    )
 }
 
 fn titles(list: &Value) -> Vec<&str> {
@@ -140,8 +55,8 @@ fn titles(list: &Value) -> Vec<&str> {
 
 #[tokio::test]
 async fn milestones_are_created_listed_replaced_and_deleted() {
-    for s in Server::all().await {
-        let (goal, _) = s.goal_and_objective().await;
+    for s in Server::all(false).await {
+        let (goal, _) = goal_and_objective(&s).await;
         let list_url = format!("/api/v1/nodes/{goal}/milestones");
         let (status, list) = s.get(&list_url).await;
         assert_eq!((status, list), (StatusCode::OK, json!([])), "{}", s.backend);
@@ -222,8 +137,8 @@ async fn milestones_are_created_listed_replaced_and_deleted() {
 
 #[tokio::test]
 async fn milestones_list_by_position_then_creation() {
-    for s in Server::all().await {
-        let (goal, objective) = s.goal_and_objective().await;
+    for s in Server::all(false).await {
+        let (goal, objective) = goal_and_objective(&s).await;
         let url = format!("/api/v1/nodes/{goal}/milestones");
         for body in [
             json!({"title": "A", "position": 2}),
@@ -247,8 +162,8 @@ async fn milestones_list_by_position_then_creation() {
 
 #[tokio::test]
 async fn evidence_is_created_listed_latest_first_replaced_and_deleted() {
-    for s in Server::all().await {
-        let (goal, _) = s.goal_and_objective().await;
+    for s in Server::all(false).await {
+        let (goal, _) = goal_and_objective(&s).await;
         let list_url = format!("/api/v1/nodes/{goal}/evidence");
         let (status, list) = s.get(&list_url).await;
         assert_eq!((status, list), (StatusCode::OK, json!([])), "{}", s.backend);
@@ -322,7 +237,7 @@ async fn evidence_is_created_listed_latest_first_replaced_and_deleted() {
 
 #[tokio::test]
 async fn an_unknown_node_is_a_404_naming_it() {
-    for s in Server::all().await {
+    for s in Server::all(false).await {
         for (kind, draft) in [
             ("milestones", json!({"title": "T"})),
             ("evidence", json!({"title": "T", "date": "2025-01-01"})),
@@ -363,8 +278,8 @@ async fn an_unknown_node_is_a_404_naming_it() {
 
 #[tokio::test]
 async fn bad_fields_are_422_naming_the_field_and_write_nothing() {
-    for s in Server::all().await {
-        let (goal, _) = s.goal_and_objective().await;
+    for s in Server::all(false).await {
+        let (goal, _) = goal_and_objective(&s).await;
         let milestones = format!("/api/v1/nodes/{goal}/milestones");
         let evidence = format!("/api/v1/nodes/{goal}/evidence");
         let cases = [
@@ -480,8 +395,8 @@ async fn bad_fields_are_422_naming_the_field_and_write_nothing() {
 
 #[tokio::test]
 async fn deleting_a_node_removes_its_milestones_and_evidence() {
-    for s in Server::all().await {
-        let (goal, objective) = s.goal_and_objective().await;
+    for s in Server::all(false).await {
+        let (goal, objective) = goal_and_objective(&s).await;
         let (_, own) = s
             .post(
                 &format!("/api/v1/nodes/{goal}/milestones"),
@@ -526,7 +441,7 @@ async fn deleting_a_node_removes_its_milestones_and_evidence() {
 
 #[tokio::test]
 async fn the_openapi_document_describes_milestones_and_evidence() {
-    let s = Server::start(testing::sqlite().await).await;
+    let s = Server::sqlite(false).await;
     let (status, doc) = s.get("/api/v1/openapi.json").await;
     assert_eq!(status, StatusCode::OK);
     let paths = doc["paths"].as_object().unwrap();

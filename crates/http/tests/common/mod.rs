@@ -18,7 +18,7 @@ pub struct Server {
 }
 
 impl Server {
-    /// Serves `store`, after `setup` has prepared the application.
+    /// Serves `app`, which runs on `store`.
     pub async fn start(store: TestStore, app: App) -> Self {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let base = format!("http://{}", listener.local_addr().unwrap());
@@ -46,6 +46,24 @@ impl Server {
             servers.push(Self::start(store, app).await);
         }
         servers
+    }
+
+    /// One server per available backend, with the sample plan imported or not.
+    pub async fn all(with_sample: bool) -> Vec<Self> {
+        let sample = lodestar_services::sample::SAMPLE_PLAN;
+        Self::all_with(with_sample.then_some(sample)).await
+    }
+
+    /// A server on SQLite only.
+    pub async fn sqlite(with_sample: bool) -> Self {
+        let store = testing::sqlite().await;
+        let app = App::new(store.store.clone());
+        if with_sample {
+            app.import_plan_code("plan.yaml", lodestar_services::sample::SAMPLE_PLAN)
+                .await
+                .unwrap();
+        }
+        Self::start(store, app).await
     }
 
     pub fn url(&self, path: &str) -> String {
@@ -90,6 +108,12 @@ impl Server {
             .await
             .unwrap()
             .status()
+    }
+
+    /// The body as text.
+    pub async fn text(&self, path: &str) -> (StatusCode, String) {
+        let res = self.http.get(self.url(path)).send().await.unwrap();
+        (res.status(), res.text().await.unwrap())
     }
 
     /// Posts a body of the given media type.
