@@ -38,7 +38,7 @@ pub use measure::{
     Baseline, Frequency, Goal, Measure, MeasureDirection, MeasureDraft, Observation,
     ObservationDraft, ReportingPeriod, Target, ThresholdBasis, Thresholds, Value,
 };
-pub use node::{Horizon, Node, NodeDraft, Weight};
+pub use node::{Horizon, Node, NodeDraft, Schedule, Weight};
 pub use org::{Department, DepartmentDraft, Organization, OrganizationDraft, Person, PersonDraft};
 pub use plan::{LevelNames, Period, Plan, PlanDraft, PlanStatus, Principle};
 pub use tag::{Alignment, AlignmentDraft, AlignmentEnd, Direction, Tag, TagDraft};

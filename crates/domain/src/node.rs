@@ -234,6 +234,27 @@ pub struct Node {
     pub cadence: Cadence,
 }
 
+impl Node {
+    /// When the node is meant to start and be done: its own dates where it has
+    /// them, otherwise its horizon's window within the plan's period.
+    pub fn schedule(&self, period: Period) -> Schedule {
+        let window = self.horizon.map(|h| h.window(period));
+        Schedule {
+            start: self.start_date.or(window.map(|w| w.0)),
+            due: self.due_date.or(window.map(|w| w.1)),
+        }
+    }
+}
+
+/// A node's start and due dates as they apply: its own, or its horizon's.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct Schedule {
+    /// When work starts.
+    pub start: Option<CalendarDate>,
+    /// When it is due.
+    pub due: Option<CalendarDate>,
+}
+
 /// What a client sends to create or replace a node. Where it goes in the tree
 /// (plan, parent, level) is checked against the stored plan by the services layer.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
@@ -374,6 +395,53 @@ mod tests {
         assert_eq!(
             show(Horizon::FiscalYear(2027).window(five)),
             "2027-01-01..2027-12-31"
+        );
+    }
+
+    #[test]
+    fn a_node_s_own_dates_override_its_horizon() {
+        let node = Node {
+            id: NodeId(1),
+            plan_id: PlanId(1),
+            parent_id: None,
+            code: None,
+            title: Name::parse("Retire the mainframe").unwrap(),
+            description: None,
+            level: 0,
+            position: 0,
+            owner_id: None,
+            sponsor_id: None,
+            department_id: None,
+            horizon: Some(Horizon::LongTerm),
+            start_date: None,
+            due_date: "2028-06-30".parse().ok(),
+            weight: Weight::DEFAULT,
+            cadence: Cadence::Monthly,
+        };
+        let s = node.schedule(Period {
+            start_year: 2025,
+            end_year: 2029,
+        });
+        assert_eq!(
+            s.start.unwrap().to_string(),
+            "2028-01-01",
+            "from the horizon"
+        );
+        assert_eq!(s.due.unwrap().to_string(), "2028-06-30", "the node's own");
+        let none = Node {
+            horizon: None,
+            due_date: None,
+            ..node
+        };
+        assert_eq!(
+            none.schedule(Period {
+                start_year: 2025,
+                end_year: 2029
+            }),
+            Schedule {
+                start: None,
+                due: None
+            }
         );
     }
 

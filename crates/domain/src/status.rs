@@ -312,11 +312,14 @@ pub fn measure_status(
     match assess(rule.direction, rule.thresholds, goal, value, &label) {
         Ok((health, how)) => status(
             Some(health),
-            format!("{health}: {value} for {period} {how}"),
+            format!("{health}: {} for {period} {how}", num(value)),
         ),
         Err(why) => status(
             None,
-            format!("no data: {value} for {period} cannot be judged: {why}"),
+            format!(
+                "no data: {} for {period} cannot be judged: {why}",
+                num(value)
+            ),
         ),
     }
 }

@@ -20,6 +20,8 @@ pub struct NodeReport {
     pub level_name: String,
     /// How deep it sits: 0 for a top-level node.
     pub depth: usize,
+    /// When it starts and is due: its own dates, or its horizon's.
+    pub schedule: Schedule,
     /// Its status.
     pub status: NodeStatus,
 }
@@ -222,6 +224,7 @@ impl App {
             depths.insert(t.node.id, depth);
             if let Some(status) = statuses.remove(&t.node.id) {
                 nodes.push(NodeReport {
+                    schedule: t.node.schedule(tree.plan.period),
                     node: t.node.clone(),
                     level_name: t.level_name.clone(),
                     depth,
@@ -283,8 +286,8 @@ impl App {
                     continue;
                 };
                 let reference = node
-                    .start_date
-                    .or_else(|| node.horizon.map(|h| h.window(plan.period).0))
+                    .schedule(plan.period)
+                    .start
                     .map_or(plan_start, CalendarDate::date);
                 let closed = status.status.is_closed()
                     || status
