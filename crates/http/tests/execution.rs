@@ -362,3 +362,35 @@ async fn the_openapi_document_describes_the_new_routes() {
         }
     }
 }
+
+#[tokio::test]
+async fn the_plan_page_shows_statuses_and_overrides() {
+    for s in Server::all_with(Some(&plan())).await {
+        let b = s.backend;
+        let node = s.node_id("1.1").await;
+        s.post(
+            &format!("/api/v1/nodes/{node}/checkins"),
+            &json!({"status": "off-track", "percent": 30}),
+        )
+        .await;
+        let plan = s.first_plan_id().await;
+        let (status, html) = s.text(&format!("/plans/{plan}")).await;
+        assert_eq!(status, StatusCode::OK, "{b}");
+        assert!(
+            html.contains(r#"<span class="status status-off-track">off-track</span>"#),
+            "{b}"
+        );
+        assert!(html.contains("<td>30%</td>"), "{b}");
+        assert!(!html.contains("(override)"), "{b}");
+        s.put(
+            &format!("/api/v1/nodes/{node}/status-override"),
+            &json!({"status": "at-risk", "reason": "Escalated"}),
+        )
+        .await;
+        let (_, html) = s.text(&format!("/plans/{plan}")).await;
+        assert!(
+            html.contains("at-risk</span> <span class=\"muted\">(override)</span>"),
+            "{b}"
+        );
+    }
+}

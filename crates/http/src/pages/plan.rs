@@ -19,6 +19,9 @@ struct Row {
     department: String,
     horizon: String,
     due: String,
+    status: &'static str,
+    overridden: bool,
+    progress: String,
     tags: Vec<String>,
     supports: String,
 }
@@ -74,6 +77,13 @@ pub(crate) async fn show(
             .or_default()
             .push(format!("{} {target}", link.plan_key));
     }
+    let statuses: HashMap<_, _> = app
+        .plan_status(PlanId(id))
+        .await?
+        .nodes
+        .into_iter()
+        .map(|n| (n.node.id, n.status))
+        .collect();
     let tree = PlanTree::build(parts.plan.clone(), parts.nodes, parts.node_tags);
     let mut rows = Vec::new();
     let mut visit = |node: &TreeNode, depth: usize, rows: &mut Vec<Row>| {
@@ -93,7 +103,20 @@ pub(crate) async fn show(
                 .and_then(|d| departments.get(&d).cloned())
                 .unwrap_or_default(),
             horizon: n.horizon.map(|h| h.to_string()).unwrap_or_default(),
-            due: n.due_date.map(|d| d.to_string()).unwrap_or_default(),
+            due: n
+                .schedule(parts.plan.period)
+                .due
+                .map(|d| d.to_string())
+                .unwrap_or_default(),
+            status: statuses.get(&n.id).map_or("", |s| s.status.as_str()),
+            overridden: statuses
+                .get(&n.id)
+                .is_some_and(|s| s.status_override.is_some()),
+            progress: statuses
+                .get(&n.id)
+                .and_then(|s| s.computed.progress)
+                .map(|p| format!("{}%", p.round()))
+                .unwrap_or_default(),
             tags: node.tags.iter().map(ToString::to_string).collect(),
             supports: supports.remove(&n.id).unwrap_or_default().join(", "),
         });
