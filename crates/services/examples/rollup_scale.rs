@@ -289,6 +289,36 @@ fn value_for(measure: usize, month: usize) -> f64 {
     base + ((month * 7 + measure) % 5) as f64 - 2.0
 }
 
+/// Imports CSV chunks and keeps their timings.
+struct Loader<'a> {
+    app: &'a App,
+    plan: PlanId,
+    import_time: Duration,
+    chunk_times: Vec<Duration>,
+}
+
+impl Loader<'_> {
+    async fn flush(&mut self, text: String, rows: usize, rows_done: usize) {
+        let started = Instant::now();
+        let counts = self
+            .app
+            .import_observations_csv(self.plan, "bench.csv", &text)
+            .await
+            .expect("import observations");
+        let took = started.elapsed();
+        assert_eq!(counts.inserted, rows, "every row is new");
+        self.import_time += took;
+        self.chunk_times.push(took);
+        eprintln!(
+            "  step 2: chunk {} ({rows} rows) in {} — {rows_done} rows so far, {} total",
+            self.chunk_times.len(),
+            fmt(took),
+            fmt(self.import_time)
+        );
+        let _ = std::io::stderr().flush();
+    }
+}
+
 async fn open(args: &Args) -> TestStore {
     if args.database_url.is_some() {
         testing::postgres()
@@ -390,36 +420,13 @@ async fn run(args: Args) {
     let mut rows_done = 0usize;
     let mut chunk = String::new();
     let mut in_chunk = 0usize;
-    let mut import_time = Duration::ZERO;
-    let mut chunk_times: Vec<Duration> = Vec::new();
-    let flush = |chunk: &mut String,
-                 in_chunk: &mut usize,
-                 import_time: &mut Duration,
-                 chunk_times: &mut Vec<Duration>,
-                 rows_done: usize| {
-        let text = std::mem::take(chunk);
-        let rows = std::mem::take(in_chunk);
-        let app = app.clone();
-        async move {
-            let started = Instant::now();
-            let counts = app
-                .import_observations_csv(plan_id, "bench.csv", &text)
-                .await
-                .expect("import observations");
-            let took = started.elapsed();
-            assert_eq!(counts.inserted, rows, "every row is new");
-            *import_time += took;
-            chunk_times.push(took);
-            eprintln!(
-                "  step 2: chunk {} ({rows} rows) in {} — {rows_done} rows so far, {} total",
-                chunk_times.len(),
-                fmt(took),
-                fmt(*import_time)
-            );
-            let _ = std::io::stderr().flush();
-        }
-    };
     eprintln!("step 2: importing {} observations", args.observations);
+    let mut loader = Loader {
+        app: &app,
+        plan: plan_id,
+        import_time: Duration::ZERO,
+        chunk_times: Vec::new(),
+    };
     for (i, key) in keys.iter().enumerate() {
         let count = per_measure + usize::from(i < extra);
         for (k, period) in periods.iter().take(count).enumerate() {
@@ -430,27 +437,23 @@ async fn run(args: Args) {
             in_chunk += 1;
             rows_done += 1;
             if in_chunk == args.chunk {
-                flush(
-                    &mut chunk,
-                    &mut in_chunk,
-                    &mut import_time,
-                    &mut chunk_times,
-                    rows_done,
-                )
-                .await;
+                loader
+                    .flush(std::mem::take(&mut chunk), in_chunk, rows_done)
+                    .await;
+                in_chunk = 0;
             }
         }
     }
     if in_chunk > 0 {
-        flush(
-            &mut chunk,
-            &mut in_chunk,
-            &mut import_time,
-            &mut chunk_times,
-            rows_done,
-        )
-        .await;
+        loader
+            .flush(std::mem::take(&mut chunk), in_chunk, rows_done)
+            .await;
     }
+    let Loader {
+        import_time,
+        chunk_times,
+        ..
+    } = loader;
     let mut sorted_chunks = chunk_times.clone();
     let (_, chunk_median, _, chunk_max) = summary(&mut sorted_chunks);
     report.add(
@@ -528,7 +531,7 @@ async fn run(args: Args) {
         let t = Instant::now();
         let tree = store.plan_tree(plan_id).await.expect("plan tree");
         parts[1].1.push(t.elapsed());
-        parts[1].2 = tree.walk().count();
+        parts[1].2 = tree.walk().len();
         let t = Instant::now();
         let s = store.plan_statuses(plan_id).await.expect("statuses");
         parts[2].1.push(t.elapsed());

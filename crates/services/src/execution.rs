@@ -107,6 +107,18 @@ impl App {
             )
             .into());
         }
+        let plan = self.store().get_plan(node.plan_id).await?;
+        let earliest = plan.period.start_year - 1;
+        if date.date().year() < earliest {
+            return Err(ValidationError::new(
+                "date",
+                format!(
+                    "{date} is long before the plan's period ({}–{}); a check-in may be dated from {earliest} on",
+                    plan.period.start_year, plan.period.end_year
+                ),
+            )
+            .into());
+        }
         let percent = match draft.status {
             ProgressStatus::Completed => Some(Percent::FULL),
             _ => draft.percent,

@@ -443,6 +443,7 @@ async fn bad_check_ins_are_refused_and_write_nothing() {
         let node = f.node("1.1.1").await;
         for (json, field) in [
             (r#"{"status":"on-track","date":"2026-07-01"}"#, "date"),
+            (r#"{"status":"on-track","date":"1950-01-01"}"#, "date"),
             (r#"{"status":"completed","percent":50}"#, "percent"),
             (r#"{"status":"on-track","author_id":999}"#, "author_id"),
             (r#"{"status":"on-track","reason":"why"}"#, "reason"),
