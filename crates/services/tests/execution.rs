@@ -515,3 +515,40 @@ async fn overdue_updates_follow_each_cadence() {
         );
     }
 }
+
+#[tokio::test]
+async fn moving_a_node_moves_its_weight_to_the_new_parent() {
+    for f in fixtures().await {
+        let b = f.backend;
+        f.check_in("1.1.1", r#"{"status":"on-track","percent":50}"#)
+            .await;
+        f.check_in("1.1.2", r#"{"status":"off-track","percent":20}"#)
+            .await;
+        assert_eq!(
+            f.status("1.2").await.status,
+            ProgressStatus::NotStarted,
+            "{b}"
+        );
+
+        let id = f.node("1.1.2").await;
+        let node = f.app.store().get_node(id).await.unwrap();
+        let mut draft: NodeDraft = serde_json::from_value(serde_json::json!({
+            "plan_id": node.plan_id, "title": node.title, "code": node.code,
+            "parent_id": f.node("1.2").await, "owner_id": node.owner_id, "cadence": "quarterly",
+        }))
+        .unwrap();
+        draft.weight = Some(node.weight);
+        f.app.update_node(id, &draft).await.unwrap();
+
+        // 1.1 keeps only 1.1.1: 100, progress 50. 1.2 now holds 1.1.2 (0) and 1.2.1 (no score):
+        // off-track, progress (20 + 0) / 2 = 10.
+        let o1 = f.status("1.1").await;
+        assert!(
+            close(o1.computed.score, 100.0) && close(o1.computed.progress, 50.0),
+            "{b}: {o1:?}"
+        );
+        let o2 = f.status("1.2").await;
+        assert_eq!(o2.status, ProgressStatus::OffTrack, "{b}");
+        assert!(close(o2.computed.progress, 10.0), "{b}: {o2:?}");
+    }
+}
