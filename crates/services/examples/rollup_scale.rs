@@ -4,7 +4,8 @@
 //! ```text
 //! cargo run --release -p lodestar-services --example rollup_scale -- \
 //!     [--database-url postgres://postgres@127.0.0.1:5432/test] \
-//!     [--nodes 20000] [--observations 1000000] [--chunk 100000] [--samples 100]
+//!     [--nodes 20000] [--observations 1000000] [--chunk 100000] [--samples 100] \
+//!     [--step-limit 120] [--keep]
 //! ```
 //!
 //! Without `--database-url` the store is a fresh SQLite file in a temporary
@@ -12,9 +13,12 @@
 //! `lodestar_storage::testing::postgres()`, which reads the URL from
 //! `LODESTAR_TEST_DATABASE_URL`; since the environment cannot be changed
 //! safely in-process, the program runs itself again with that variable set.
-//! Either store is removed when the program ends.
+//! Either store is removed when the program ends, unless `--keep` is given.
 //!
 //! Every step is timed with `std::time::Instant` and printed as a table.
+//! Loading the observations stops at the first chunk boundary after
+//! `--step-limit` seconds (0: no limit); the table then says so, and the
+//! later steps run on the observations loaded so far.
 #![allow(clippy::print_stdout)]
 
 use lodestar_domain::{CheckInDraft, NodeId, ObservationDraft, PlanId};
@@ -32,11 +36,13 @@ struct Args {
     observations: usize,
     chunk: usize,
     samples: usize,
+    step_limit: u64,
+    keep: bool,
 }
 
 fn usage() -> ! {
     eprintln!(
-        "usage: rollup_scale [--database-url URL] [--nodes N] [--observations N] [--chunk ROWS] [--samples N]"
+        "usage: rollup_scale [--database-url URL] [--nodes N] [--observations N] [--chunk ROWS] [--samples N] [--step-limit SECS] [--keep]"
     );
     std::process::exit(2)
 }
@@ -48,6 +54,8 @@ fn parse_args() -> Args {
         observations: 1_000_000,
         chunk: 100_000,
         samples: 100,
+        step_limit: 120,
+        keep: false,
     };
     let mut it = std::env::args().skip(1);
     while let Some(flag) = it.next() {
@@ -72,6 +80,8 @@ fn parse_args() -> Args {
             "--observations" => args.observations = number(value()),
             "--chunk" => args.chunk = number(value()).max(1),
             "--samples" => args.samples = number(value()).max(1),
+            "--step-limit" => args.step_limit = number(value()) as u64,
+            "--keep" => args.keep = true,
             "-h" | "--help" => usage(),
             _ => usage(),
         }
@@ -427,7 +437,9 @@ async fn run(args: Args) {
         import_time: Duration::ZERO,
         chunk_times: Vec::new(),
     };
-    for (i, key) in keys.iter().enumerate() {
+    let limit = Duration::from_secs(args.step_limit);
+    let over_limit = |loader: &Loader<'_>| args.step_limit > 0 && loader.import_time >= limit;
+    'load: for (i, key) in keys.iter().enumerate() {
         let count = per_measure + usize::from(i < extra);
         for (k, period) in periods.iter().take(count).enumerate() {
             if in_chunk == 0 {
@@ -441,13 +453,23 @@ async fn run(args: Args) {
                     .flush(std::mem::take(&mut chunk), in_chunk, rows_done)
                     .await;
                 in_chunk = 0;
+                if over_limit(&loader) {
+                    break 'load;
+                }
             }
         }
     }
-    if in_chunk > 0 {
+    let stopped = over_limit(&loader) && rows_done < args.observations;
+    if in_chunk > 0 && !stopped {
         loader
             .flush(std::mem::take(&mut chunk), in_chunk, rows_done)
             .await;
+    }
+    if stopped {
+        eprintln!(
+            "  step 2 STOPPED: {} s step limit reached after {rows_done} of {} rows",
+            args.step_limit, args.observations
+        );
     }
     let Loader {
         import_time,
@@ -461,7 +483,15 @@ async fn run(args: Args) {
         rows_done,
         import_time,
         format!(
-            "{} calls of ≤{} rows; per call median {}, max {}",
+            "{}{} calls of ≤{} rows; per call median {}, max {}",
+            if stopped {
+                format!(
+                    "**STOPPED at the {} s step limit after {rows_done} of {} rows**; ",
+                    args.step_limit, args.observations
+                )
+            } else {
+                String::new()
+            },
             chunk_times.len(),
             args.chunk,
             fmt(chunk_median),
@@ -505,13 +535,14 @@ async fn run(args: Args) {
         warm.push(started.elapsed());
         warm_nodes = status.nodes.len();
     }
-    let (_, median, _, max) = summary(&mut warm);
+    let in_order: Vec<String> = warm.iter().map(|d| fmt(*d)).collect();
+    let (_, median, _, _) = summary(&mut warm);
     report.add_row(
         "4. plan_status, warm read, median of 5 (nodes)",
         warm_nodes,
         median,
         median / u32::try_from(warm_nodes.max(1)).unwrap_or(1),
-        format!("min {}, max {}", fmt(warm[0]), fmt(max)),
+        format!("in order: {}", in_order.join(", ")),
     );
     // What a warm read is made of, each part timed alone (median of 5).
     let mut parts: Vec<(&str, Vec<Duration>, usize)> = vec![
@@ -676,5 +707,14 @@ async fn run(args: Args) {
     drop(app);
     drop(next_day);
     drop(later);
-    drop(test_store);
+    if args.keep {
+        eprintln!(
+            "--keep: the {backend} database is left behind (a lodestar_t_* directory in {} \
+             or a lodestar_t_* schema)",
+            std::env::temp_dir().display()
+        );
+        std::mem::forget(test_store);
+    } else {
+        drop(test_store);
+    }
 }
