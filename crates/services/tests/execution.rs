@@ -552,3 +552,49 @@ async fn moving_a_node_moves_its_weight_to_the_new_parent() {
         assert!(close(o2.computed.progress, 10.0), "{b}: {o2:?}");
     }
 }
+
+#[tokio::test]
+async fn a_large_import_spans_batches_and_stays_idempotent() {
+    for f in fixtures().await {
+        let b = f.backend;
+        let days: Vec<String> = (0..1_234)
+            .map(|i| (date!(2023 - 01 - 01) + time::Duration::days(i)).to_string())
+            .collect();
+        let csv = |changed: Option<usize>| {
+            let mut text = String::from("measure,period,value\n");
+            for (i, day) in days.iter().enumerate() {
+                let value = if Some(i) == changed { 1.0 } else { i as f64 };
+                text.push_str(&format!("tickets_total,{day},{value}\n"));
+            }
+            text
+        };
+        let first = f
+            .app
+            .import_observations_csv(f.plan, "big.csv", &csv(None))
+            .await
+            .unwrap();
+        assert_eq!(
+            (first.inserted, first.updated, first.unchanged),
+            (1_234, 0, 0),
+            "{b}"
+        );
+        // Row 1,001 sits in the third batch of 500.
+        let again = f
+            .app
+            .import_observations_csv(f.plan, "big.csv", &csv(Some(1_000)))
+            .await
+            .unwrap();
+        assert_eq!(
+            (again.inserted, again.updated, again.unchanged),
+            (0, 1, 1_233),
+            "{b}"
+        );
+        let series = f
+            .app
+            .measure_series(f.measure("tickets_total").await)
+            .await
+            .unwrap();
+        assert_eq!(series.len(), 1_234, "{b}");
+        assert!(close(series[1_000].value, 1.0), "{b}");
+    }
+}

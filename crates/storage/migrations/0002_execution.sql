@@ -97,6 +97,8 @@ CREATE TABLE measures (
 );
 CREATE UNIQUE INDEX measures_plan_key ON measures (plan_id, measure_key);
 CREATE INDEX measures_node ON measures (node_id, position);
+-- Every observation write looks for the calculated measures that depend on it.
+CREATE INDEX measures_calculated ON measures (plan_id) WHERE formula IS NOT NULL;
 
 CREATE TABLE observations (
     id {id},

@@ -5,9 +5,11 @@ use crate::error::{on_conflict, touched};
 use crate::plans::json;
 use crate::rollups;
 use crate::rows::text;
+use crate::tx::Tx;
 use crate::{Result, StorageError, Store};
 use lodestar_domain::*;
 use serde::Serialize;
+use std::collections::{BTreeSet, HashMap, HashSet};
 use time::{Date, OffsetDateTime};
 use utoipa::ToSchema;
 
@@ -215,6 +217,129 @@ pub struct ImportCounts {
     pub unchanged: usize,
 }
 
+/// How many values one statement looks up or inserts during an import.
+const OBSERVATION_BATCH: usize = 500;
+
+/// A stored value, as an import compares it with the one it brings.
+#[derive(sqlx::FromRow)]
+struct StoredObservation {
+    id: i64,
+    measure_id: i64,
+    period: String,
+    value: f64,
+    observed_on: Option<Date>,
+    note: Option<String>,
+    source: Option<String>,
+    recorded_at: OffsetDateTime,
+}
+
+impl StoredObservation {
+    fn same_as(&self, d: &ObservationDraft) -> bool {
+        self.value == d.value.get()
+            && self.observed_on == d.observed_on.map(CalendarDate::date)
+            && self.note.as_deref() == text(&d.note)
+            && self.source.as_deref() == text(&d.source)
+    }
+}
+
+/// The stored values for the measures and periods of `chunk`, by (measure, period).
+async fn existing_observations(
+    tx: &mut Tx,
+    chunk: &[ObservationInput],
+) -> Result<HashMap<(i64, String), StoredObservation>> {
+    let rows: Vec<StoredObservation> = on_tx!(tx, conn => {
+        let mut q = sqlx::QueryBuilder::new(
+            "SELECT id, measure_id, period, value, observed_on, note, source, recorded_at FROM observations \
+             WHERE (measure_id, period) IN (VALUES ",
+        );
+        for (i, input) in chunk.iter().enumerate() {
+            if i > 0 {
+                q.push(", ");
+            }
+            q.push("(");
+            q.push_bind(input.measure.0);
+            q.push(", ");
+            q.push_bind(input.draft.period.to_string());
+            q.push(")");
+        }
+        q.push(")");
+        q.build_query_as().fetch_all(&mut *conn).await?
+    });
+    Ok(rows
+        .into_iter()
+        .map(|r| ((r.measure_id, r.period.clone()), r))
+        .collect())
+}
+
+/// Inserts new values, a batch per statement.
+async fn insert_observations(
+    tx: &mut Tx,
+    inserts: &[&ObservationInput],
+    now: OffsetDateTime,
+) -> Result<()> {
+    if inserts.is_empty() {
+        return Ok(());
+    }
+    on_tx!(tx, conn => {
+        let mut q = sqlx::QueryBuilder::new(
+            "INSERT INTO observations (measure_id, period, period_start, period_end, value, observed_on, note, \
+             source, recorded_at) ",
+        );
+        q.push_values(inserts, |mut b, input| {
+            let d = &input.draft;
+            let (start, end) = d.period.bounds();
+            b.push_bind(input.measure.0)
+                .push_bind(d.period.to_string())
+                .push_bind(start)
+                .push_bind(end)
+                .push_bind(d.value.get())
+                .push_bind(d.observed_on.map(CalendarDate::date))
+                .push_bind(d.note.as_ref().map(|n| n.as_str().to_owned()))
+                .push_bind(d.source.as_ref().map(|n| n.as_str().to_owned()))
+                .push_bind(now);
+        });
+        q.build().execute(&mut *conn).await?;
+    });
+    Ok(())
+}
+
+/// Replaces a stored value, copying the old one into the history first.
+async fn replace_observation(
+    tx: &mut Tx,
+    old: &StoredObservation,
+    d: &ObservationDraft,
+    now: OffsetDateTime,
+) -> Result<()> {
+    on_tx!(tx, conn => {
+        sqlx::query(
+            "INSERT INTO observation_revisions (observation_id, value, observed_on, note, source, \
+             recorded_at, replaced_at) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        )
+        .bind(old.id)
+        .bind(old.value)
+        .bind(old.observed_on)
+        .bind(old.note.as_deref())
+        .bind(old.source.as_deref())
+        .bind(old.recorded_at)
+        .bind(now)
+        .execute(&mut *conn)
+        .await?;
+        sqlx::query(
+            "UPDATE observations SET value = $1, observed_on = $2, note = $3, source = $4, \
+             recorded_at = $5 WHERE id = $6",
+        )
+        .bind(d.value.get())
+        .bind(d.observed_on.map(CalendarDate::date))
+        .bind(text(&d.note))
+        .bind(text(&d.source))
+        .bind(now)
+        .bind(old.id)
+        .execute(&mut *conn)
+        .await?;
+    });
+    Ok(())
+}
+
 impl Store {
     /// The measures of a plan, by node and position.
     pub async fn plan_measures(&self, plan: PlanId) -> Result<Vec<Measure>> {
@@ -368,101 +493,65 @@ impl Store {
 
     /// Records values for measures of one plan in one transaction: each value
     /// is inserted, replaces a different earlier value (kept in history), or is
-    /// already there. If any write fails, none is kept.
+    /// already there. If any write fails, none is kept. A measure and period
+    /// may appear once in `inputs`.
+    ///
+    /// Values are looked up and inserted a batch at a time: the cost of a large
+    /// import is in round trips to the database, not in the statements.
     pub async fn record_observations(
         &self,
         plan: PlanId,
         inputs: &[ObservationInput],
         today: Date,
     ) -> Result<(ImportCounts, Vec<Recorded>)> {
+        let mut seen = HashSet::with_capacity(inputs.len());
+        for (i, input) in inputs.iter().enumerate() {
+            if !seen.insert((input.measure, input.draft.period)) {
+                return Err(StorageError::Invalid(ValidationError::new(
+                    format!("observations[{i}].period"),
+                    format!(
+                        "measure {} already has a value for {} earlier in the same batch",
+                        input.measure, input.draft.period
+                    ),
+                )));
+            }
+        }
         let now = OffsetDateTime::now_utc();
         let mut tx = self.begin().await?;
         tx.lock_plan(plan).await?;
         let mut counts = ImportCounts::default();
         let mut outcomes = Vec::with_capacity(inputs.len());
-        let mut changed: Vec<MeasureId> = Vec::new();
-        for input in inputs {
-            let d = &input.draft;
-            let (start, end) = d.period.bounds();
-            let outcome = on_tx!(&mut tx, conn => {
-                type Existing = (i64, f64, Option<Date>, Option<String>, Option<String>, OffsetDateTime);
-                let existing: Option<Existing> = sqlx::query_as(
-                    "SELECT id, value, observed_on, note, source, recorded_at FROM observations \
-                     WHERE measure_id = $1 AND period = $2",
-                )
-                .bind(input.measure.0)
-                .bind(d.period.to_string())
-                .fetch_optional(&mut *conn)
-                .await?;
-                let new_on = d.observed_on.map(CalendarDate::date);
-                match existing {
+        let mut changed: BTreeSet<MeasureId> = BTreeSet::new();
+        for chunk in inputs.chunks(OBSERVATION_BATCH) {
+            let existing = existing_observations(&mut tx, chunk).await?;
+            let mut inserts = Vec::new();
+            for input in chunk {
+                let d = &input.draft;
+                let outcome = match existing.get(&(input.measure.0, d.period.to_string())) {
                     None => {
-                        sqlx::query(
-                            "INSERT INTO observations (measure_id, period, period_start, period_end, value, observed_on, \
-                             note, source, recorded_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
-                        )
-                        .bind(input.measure.0)
-                        .bind(d.period.to_string())
-                        .bind(start)
-                        .bind(end)
-                        .bind(d.value.get())
-                        .bind(new_on)
-                        .bind(text(&d.note))
-                        .bind(text(&d.source))
-                        .bind(now)
-                        .execute(&mut *conn)
-                        .await?;
+                        inserts.push(input);
                         Recorded::Inserted
                     }
-                    Some((_, value, on, note, source, _))
-                        if value == d.value.get()
-                            && on == new_on
-                            && note.as_deref() == text(&d.note)
-                            && source.as_deref() == text(&d.source) =>
-                    {
-                        Recorded::Unchanged
-                    }
-                    Some((id, value, on, note, source, recorded_at)) => {
-                        sqlx::query(
-                            "INSERT INTO observation_revisions (observation_id, value, observed_on, note, source, \
-                             recorded_at, replaced_at) VALUES ($1, $2, $3, $4, $5, $6, $7)",
-                        )
-                        .bind(id)
-                        .bind(value)
-                        .bind(on)
-                        .bind(note)
-                        .bind(source)
-                        .bind(recorded_at)
-                        .bind(now)
-                        .execute(&mut *conn)
-                        .await?;
-                        sqlx::query(
-                            "UPDATE observations SET value = $1, observed_on = $2, note = $3, source = $4, \
-                             recorded_at = $5 WHERE id = $6",
-                        )
-                        .bind(d.value.get())
-                        .bind(new_on)
-                        .bind(text(&d.note))
-                        .bind(text(&d.source))
-                        .bind(now)
-                        .bind(id)
-                        .execute(&mut *conn)
-                        .await?;
+                    Some(old) if old.same_as(d) => Recorded::Unchanged,
+                    Some(old) => {
+                        replace_observation(&mut tx, old, d, now).await?;
                         Recorded::Updated
                     }
+                };
+                match outcome {
+                    Recorded::Inserted => counts.inserted += 1,
+                    Recorded::Updated => counts.updated += 1,
+                    Recorded::Unchanged => counts.unchanged += 1,
                 }
-            });
-            match outcome {
-                Recorded::Inserted => counts.inserted += 1,
-                Recorded::Updated => counts.updated += 1,
-                Recorded::Unchanged => counts.unchanged += 1,
+                if outcome != Recorded::Unchanged {
+                    changed.insert(input.measure);
+                }
+                outcomes.push(outcome);
             }
-            if outcome != Recorded::Unchanged && !changed.contains(&input.measure) {
-                changed.push(input.measure);
-            }
-            outcomes.push(outcome);
+            insert_observations(&mut tx, &inserts, now).await?;
         }
         if !changed.is_empty() {
+            let changed: Vec<MeasureId> = changed.into_iter().collect();
             let nodes = rollups::refresh_measures(&mut tx, plan, &changed, today).await?;
             rollups::refresh_nodes(&mut tx, plan, nodes, today).await?;
         }
