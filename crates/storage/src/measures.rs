@@ -263,7 +263,9 @@ async fn existing_observations(
             q.push(")");
         }
         q.push(")");
-        q.build_query_as().fetch_all(&mut *conn).await?
+        // Planned afresh each time: a plan cached while the table was small
+        // (a scan) would stay in use as an import grows it to millions of rows.
+        q.build_query_as().persistent(false).fetch_all(&mut *conn).await?
     });
     Ok(rows
         .into_iter()
