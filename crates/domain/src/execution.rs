@@ -200,8 +200,9 @@ pub struct CheckInDraft {
     pub date: Option<CalendarDate>,
     /// Where the node stands.
     pub status: ProgressStatus,
-    /// How much of the work is done; 100 when the status is completed, and
-    /// the previous check-in's figure when omitted otherwise.
+    /// How much of the work is done; 100 when the status is completed. When
+    /// omitted, the check-in stores none and the node's progress keeps the
+    /// latest figure an earlier check-in gave.
     #[serde(default)]
     pub percent: Option<Percent>,
     /// What happened since the last check-in.
