@@ -29,7 +29,8 @@ macro_rules! bind_node_columns {
 }
 
 /// Marks a plan's cached statuses as needing a full recomputation: a node was
-/// added, moved, re-weighted or removed (see `rollups.rs`).
+/// added, moved, re-weighted or removed (see `rollups.rs`). Run under the
+/// plan's lock, so a rebuild in progress cannot mark the plan current after it.
 pub(crate) const MARK_PLAN_STALE: &str = "UPDATE plans SET rollups_on = NULL WHERE id = $1";
 
 fn duplicate_code(draft: &NodeDraft) -> String {
@@ -70,8 +71,9 @@ impl Store {
     /// Creates a node at `level`; at `draft.position`, or after its last sibling.
     /// The caller has checked where it goes; the database still guards codes.
     pub async fn create_node(&self, draft: &NodeDraft, level: u8) -> Result<Node> {
-        let (id, position): (i64, i32) = on_backend!(self, write, pool => {
-            let mut tx = pool.begin().await?;
+        let mut tx = self.begin().await?;
+        tx.lock_plan(draft.plan_id).await?;
+        let (id, position): (i64, i32) = on_tx!(&mut tx, conn => {
             let position = match draft.position {
                 Some(p) => p,
                 None => {
@@ -81,28 +83,28 @@ impl Store {
                     )
                     .bind(draft.plan_id.0)
                     .bind(draft.parent_id.map(|p| p.0))
-                    .fetch_one(&mut *tx)
+                    .fetch_one(&mut *conn)
                     .await?;
                     last.map_or(0, |p| p.saturating_add(1))
                 }
             };
             let id: i64 = bind_node_columns!(
-            sqlx::query_scalar(
-                "INSERT INTO nodes (plan_id, parent_id, code, title, description, level, position, owner_id, \
-                 sponsor_id, department_id, horizon, start_date, due_date, weight, cadence) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) RETURNING id",
-            ),
-            draft,
-            level,
-            position
-        )
-            .fetch_one(&mut *tx)
+                sqlx::query_scalar(
+                    "INSERT INTO nodes (plan_id, parent_id, code, title, description, level, position, owner_id, \
+                     sponsor_id, department_id, horizon, start_date, due_date, weight, cadence) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) RETURNING id",
+                ),
+                draft,
+                level,
+                position
+            )
+            .fetch_one(&mut *conn)
             .await
             .map_err(on_conflict("code", duplicate_code(draft)))?;
-            sqlx::query(MARK_PLAN_STALE).bind(draft.plan_id.0).execute(&mut *tx).await?;
-            tx.commit().await?;
+            sqlx::query(MARK_PLAN_STALE).bind(draft.plan_id.0).execute(&mut *conn).await?;
             (id, position)
         });
+        tx.commit().await?;
         Ok(node(NodeId(id), draft, level, position))
     }
 
@@ -114,8 +116,9 @@ impl Store {
         level: u8,
         position: i32,
     ) -> Result<Node> {
-        let rows = on_backend!(self, write, pool => {
-            let mut tx = pool.begin().await?;
+        let mut tx = self.begin().await?;
+        tx.lock_plan(draft.plan_id).await?;
+        let rows = on_tx!(&mut tx, conn => {
             let rows = bind_node_columns!(
                 sqlx::query(
                     "UPDATE nodes SET plan_id = $1, parent_id = $2, code = $3, title = $4, description = $5, level = $6, \
@@ -127,30 +130,28 @@ impl Store {
                 position
             )
             .bind(id.0)
-            .execute(&mut *tx)
+            .execute(&mut *conn)
             .await
             .map_err(on_conflict("code", duplicate_code(draft)))?
             .rows_affected();
-            sqlx::query(MARK_PLAN_STALE).bind(draft.plan_id.0).execute(&mut *tx).await?;
-            tx.commit().await?;
+            sqlx::query(MARK_PLAN_STALE).bind(draft.plan_id.0).execute(&mut *conn).await?;
             rows
         });
+        tx.commit().await?;
         touched(rows, "node", id)?;
         Ok(node(id, draft, level, position))
     }
 
     /// Deletes a node and everything beneath it.
     pub async fn delete_node(&self, id: NodeId) -> Result<()> {
-        let rows = on_backend!(self, write, pool => {
-            let mut tx = pool.begin().await?;
-            sqlx::query("UPDATE plans SET rollups_on = NULL WHERE id = (SELECT plan_id FROM nodes WHERE id = $1)")
-                .bind(id.0)
-                .execute(&mut *tx)
-                .await?;
-            let rows = sqlx::query("DELETE FROM nodes WHERE id = $1").bind(id.0).execute(&mut *tx).await?.rows_affected();
-            tx.commit().await?;
-            rows
+        let plan = self.get_node(id).await?.plan_id;
+        let mut tx = self.begin().await?;
+        tx.lock_plan(plan).await?;
+        let rows = on_tx!(&mut tx, conn => {
+            sqlx::query(MARK_PLAN_STALE).bind(plan.0).execute(&mut *conn).await?;
+            sqlx::query("DELETE FROM nodes WHERE id = $1").bind(id.0).execute(&mut *conn).await?.rows_affected()
         });
+        tx.commit().await?;
         touched(rows, "node", id)
     }
 }
