@@ -503,10 +503,14 @@ pub fn check_measure_rules(
             }
             _ => {}
         }
-        if targets[..i].iter().any(|t| t.period == target.period) {
-            let what = match target.period {
-                Some(p) => format!("period {p} has more than one target"),
-                None => "more than one final target (a target without a period)".to_owned(),
+        let span = |t: &Target| t.period.map(ReportingPeriod::bounds);
+        if let Some(first) = targets[..i].iter().find(|t| span(t) == span(target)) {
+            let what = match (target.period, first.period) {
+                (Some(p), Some(q)) if p == q => format!("period {p} has more than one target"),
+                (Some(p), Some(q)) => {
+                    format!("{p} covers the same days as {q}, which already has a target")
+                }
+                _ => "more than one final target (a target without a period)".to_owned(),
             };
             return Err(ValidationError::new(field, what));
         }
@@ -679,6 +683,15 @@ mod tests {
             None,
         );
         assert_eq!(dup.unwrap_err().field, "targets[1]");
+        let fy: Target = serde_json::from_str(r#"{"period":"FY2026","value":98}"#).unwrap();
+        let same_days = check_measure_rules(
+            MeasureDirection::HigherIsBetter,
+            &[value, fy],
+            &higher,
+            &key,
+            None,
+        );
+        assert!(same_days.unwrap_err().message.contains("same days as 2026"));
         let wrong = check_measure_rules(
             MeasureDirection::HigherIsBetter,
             &[range],
