@@ -290,12 +290,32 @@ impl App {
         source_name: &str,
         doc: &PlanDocument,
     ) -> ServiceResult<Plan> {
-        let flat = doc
-            .validate()
-            .map_err(|errors| ServiceError::InvalidDocument {
-                source_name: source_name.to_owned(),
-                errors,
-            })?;
+        let invalid = |errors| ServiceError::InvalidDocument {
+            source_name: source_name.to_owned(),
+            errors,
+        };
+        let flat = doc.validate().map_err(invalid)?;
+        let today = self.today();
+        let future: Vec<ValidationError> = flat
+            .iter()
+            .flat_map(|f| {
+                f.entry
+                    .milestones
+                    .iter()
+                    .enumerate()
+                    .filter_map(move |(i, m)| {
+                        m.done_date.filter(|d| d.date() > today).map(|d| {
+                            ValidationError::new(
+                                format!("{}.milestones[{i}].done_date", f.path),
+                                format!("a milestone cannot be done on a future date ({d})"),
+                            )
+                        })
+                    })
+            })
+            .collect();
+        if !future.is_empty() {
+            return Err(invalid(future));
+        }
         let id =
             self.store().import_document(doc, &flat).await.map_err(
                 |e| match ServiceError::from(e) {

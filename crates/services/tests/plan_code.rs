@@ -199,3 +199,33 @@ async fn alignment_links_survive_the_round_trip() {
         );
     }
 }
+
+#[tokio::test]
+async fn a_milestone_done_in_the_future_is_refused_on_import() {
+    let t = testing::sqlite().await;
+    let app = App::new(t.store.clone()).on_day(time::macros::date!(2026 - 06 - 15));
+    let doc = r#"
+format: lodestar-plan/1
+organization: { name: Town of Testwick }
+key: testwick-it
+title: Testwick IT Plan
+period: { start_year: 2025, end_year: 2028 }
+levels: [Goal]
+nodes:
+  - code: "1"
+    title: Reliable services
+    milestones:
+      - { title: Monitoring live, done_date: "2026-06-15" }
+      - { title: Failover tested, done_date: "2026-06-16" }
+"#;
+    let err = app.import_plan_code("t.yaml", doc).await.unwrap_err();
+    let ServiceError::InvalidDocument { errors, .. } = err else {
+        panic!("expected the document's problems, got {err:?}")
+    };
+    assert_eq!(errors.len(), 1, "{errors:?}: today is not the future");
+    assert_eq!(errors[0].field, "nodes[0].milestones[1].done_date");
+    assert!(
+        app.store().list_plans().await.unwrap().is_empty(),
+        "nothing stored"
+    );
+}
