@@ -22,7 +22,7 @@ use utoipa::OpenApi;
         tags::list, tags::show, tags::create, tags::update, tags::delete,
         alignments::list, alignments::show, alignments::create, alignments::update, alignments::delete,
         execution::list_checkins, execution::file_checkin, execution::show_checkin, execution::correct_checkin,
-        execution::node_status, execution::set_override, execution::clear_override, execution::plan_status,
+        execution::node_status, execution::set_override, execution::clear_override, execution::override_history, execution::plan_status,
         execution::overdue,
         measures::list, measures::show, measures::create, measures::update, measures::remove,
         measures::series, measures::record, measures::remove_observation, measures::import_csv,

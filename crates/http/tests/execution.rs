@@ -84,6 +84,30 @@ async fn a_check_in_changes_the_status_up_the_tree() {
         );
         let (_, st) = s.get(&format!("/api/v1/nodes/{goal}/status")).await;
         assert_eq!(st["status"], "at-risk", "{b}: the override counts upward");
+        let path = format!("/api/v1/nodes/{node}/status-override");
+        s.put(
+            &path,
+            &json!({"status": "on-track", "reason": "Vendor delivered"}),
+        )
+        .await;
+        assert_eq!(s.delete(&path).await, StatusCode::OK, "{b}");
+        assert_eq!(
+            s.delete(&path).await,
+            StatusCode::NOT_FOUND,
+            "{b}: nothing left to clear"
+        );
+        let (_, history) = s.get(&format!("{path}/history")).await;
+        let reasons: Vec<&str> = history
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|o| o["reason"].as_str().unwrap())
+            .collect();
+        assert_eq!(
+            reasons,
+            ["Escalation agreed; new date confirmed", "Vendor delivered"],
+            "{b}"
+        );
 
         let plan = s.first_plan_id().await;
         let (status, report) = s.get(&format!("/api/v1/plans/{plan}/status")).await;

@@ -61,6 +61,18 @@ CREATE TABLE status_overrides (
     set_at {timestamp} NOT NULL
 );
 
+-- Overrides replaced or cleared, kept so no reason a user gave is lost.
+CREATE TABLE status_override_revisions (
+    id {id},
+    node_id {ref} NOT NULL REFERENCES nodes (id) ON DELETE CASCADE,
+    status TEXT NOT NULL,
+    reason TEXT NOT NULL,
+    set_by {ref} REFERENCES people (id) ON DELETE SET NULL,
+    set_at {timestamp} NOT NULL,
+    replaced_at {timestamp} NOT NULL
+);
+CREATE INDEX status_override_revisions_node ON status_override_revisions (node_id, replaced_at);
+
 CREATE TABLE evidence (
     id {id},
     node_id {ref} NOT NULL REFERENCES nodes (id) ON DELETE CASCADE,

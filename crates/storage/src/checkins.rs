@@ -163,7 +163,46 @@ pub struct CheckInRecord<'a> {
     pub draft: &'a CheckInDraft,
 }
 
+/// Copies a node's current override, if any, into its history before it is
+/// replaced or cleared.
+async fn keep_override(tx: &mut crate::tx::Tx, node: NodeId) -> Result<()> {
+    on_tx!(tx, conn => {
+        sqlx::query(
+            "INSERT INTO status_override_revisions (node_id, status, reason, set_by, set_at, replaced_at) \
+             SELECT node_id, status, reason, set_by, set_at, $2 FROM status_overrides WHERE node_id = $1",
+        )
+        .bind(node.0)
+        .bind(OffsetDateTime::now_utc())
+        .execute(&mut *conn)
+        .await?;
+    });
+    Ok(())
+}
+
 impl Store {
+    /// The earlier overrides of a node, replaced or cleared, oldest first.
+    pub async fn override_history(&self, node: NodeId) -> Result<Vec<StatusOverride>> {
+        let rows: Vec<(String, String, Option<i64>, OffsetDateTime)> = on_backend!(self, read, pool => {
+            sqlx::query_as(
+                "SELECT status, reason, set_by, set_at FROM status_override_revisions WHERE node_id = $1 \
+                 ORDER BY replaced_at, id",
+            )
+            .bind(node.0)
+            .fetch_all(pool)
+            .await?
+        });
+        rows.into_iter()
+            .map(|(status, reason, by, at)| {
+                Ok(StatusOverride {
+                    status: status.parse().map_err(corrupt("override status"))?,
+                    reason: LongText::parse(&reason).map_err(corrupt("override reason"))?,
+                    set_by: by.map(PersonId),
+                    set_at: at,
+                })
+            })
+            .collect()
+    }
+
     /// The check-ins of a node, latest first.
     pub async fn checkins(&self, node: NodeId) -> Result<Vec<CheckIn>> {
         let sql = format!(
@@ -303,6 +342,7 @@ impl Store {
     ) -> Result<()> {
         let mut tx = self.begin().await?;
         tx.lock_plan(plan).await?;
+        keep_override(&mut tx, node).await?;
         on_tx!(&mut tx, conn => {
             sqlx::query(
                 "INSERT INTO status_overrides (node_id, status, reason, set_by, set_at) VALUES ($1, $2, $3, $4, $5) \
@@ -325,6 +365,7 @@ impl Store {
     pub async fn clear_override(&self, plan: PlanId, node: NodeId, today: Date) -> Result<bool> {
         let mut tx = self.begin().await?;
         tx.lock_plan(plan).await?;
+        keep_override(&mut tx, node).await?;
         let rows = on_tx!(&mut tx, conn => {
             sqlx::query("DELETE FROM status_overrides WHERE node_id = $1").bind(node.0).execute(&mut *conn).await?.rows_affected()
         });

@@ -8,7 +8,8 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::routing::get;
 use lodestar_domain::{
-    CheckIn, CheckInDraft, CheckInId, CheckInRevision, NodeId, PlanId, StatusOverrideDraft,
+    CheckIn, CheckInDraft, CheckInId, CheckInRevision, NodeId, PlanId, StatusOverride,
+    StatusOverrideDraft,
 };
 use lodestar_services::{App, NodeStatus, OverdueNode, ServiceError, StatusReport};
 use serde::{Deserialize, Serialize};
@@ -137,6 +138,30 @@ pub async fn clear_override(
     Ok(Json(app.clear_status_override(NodeId(id)).await?))
 }
 
+/// The overrides a node had before its current one, oldest first: each
+/// replaced or cleared override is kept with its reason.
+#[utoipa::path(get, path = "/api/v1/nodes/{id}/status-override/history", tag = "execution",
+    params(("id" = i64, Path, description = "The node's id")),
+    responses((status = 200, description = "Earlier overrides, oldest first", body = Vec<StatusOverride>),
+              (status = 400, description = "Malformed id", body = ErrorBody),
+              (status = 404, description = "No such node", body = ErrorBody)))]
+pub async fn override_history(
+    State(app): State<App>,
+    ApiPath(id): ApiPath<i64>,
+) -> ApiResult<Json<Vec<StatusOverride>>> {
+    let store = app.store();
+    store
+        .get_node(NodeId(id))
+        .await
+        .map_err(ServiceError::from)?;
+    Ok(Json(
+        store
+            .override_history(NodeId(id))
+            .await
+            .map_err(ServiceError::from)?,
+    ))
+}
+
 /// Every status of a plan: nodes in tree order and measures.
 #[utoipa::path(get, path = "/api/v1/plans/{id}/status", tag = "execution",
     params(("id" = i64, Path, description = "The plan's id")),
@@ -185,6 +210,10 @@ pub fn routes() -> axum::Router<App> {
         .route(
             "/api/v1/nodes/{id}/status-override",
             axum::routing::put(set_override).delete(clear_override),
+        )
+        .route(
+            "/api/v1/nodes/{id}/status-override/history",
+            get(override_history),
         )
         .route("/api/v1/plans/{id}/status", get(plan_status))
         .route("/api/v1/overdue", get(overdue))
