@@ -108,6 +108,106 @@ macro_rules! item_handlers {
 }
 pub(crate) use item_handlers;
 
+/// Generates the handlers of a record that belongs to a node (milestones,
+/// evidence): list and create under `/api/v1/nodes/{id}/…`, and read,
+/// replace and delete under its own path, with their OpenAPI descriptions.
+macro_rules! node_record_handlers {
+    (
+        tag: $tag:literal, what: $what:literal,
+        collection: $coll:literal, item: $item:literal,
+        entity: $E:ty, draft: $D:ty, id: $Id:path,
+        list: $list:ident ($list_doc:literal), get: $get:ident,
+        create: $create:ident, update: $update:ident, delete: $delete:ident,
+        rules: $rules:literal $(,)?
+    ) => {
+        #[doc = concat!("A node's ", $tag, ": ", $list_doc, ".")]
+        #[utoipa::path(get, path = $coll, tag = $tag,
+            params(("id" = i64, Path, description = "The node's id")),
+            responses((status = 200, description = $list_doc, body = Vec<$E>),
+                      (status = 400, description = "Malformed id", body = $crate::error::ErrorBody),
+                      (status = 404, description = "No such node", body = $crate::error::ErrorBody)))]
+        pub async fn list(
+            axum::extract::State(app): axum::extract::State<lodestar_services::App>,
+            $crate::extract::ApiPath(id): $crate::extract::ApiPath<i64>,
+        ) -> $crate::error::ApiResult<axum::Json<Vec<$E>>> {
+            let found = app.store().$list(lodestar_domain::NodeId(id)).await;
+            Ok(axum::Json(found.map_err(lodestar_services::ServiceError::from)?))
+        }
+
+        #[doc = concat!("Adds a ", $what, " to a node.")]
+        #[utoipa::path(post, path = $coll, tag = $tag, request_body = $D,
+            params(("id" = i64, Path, description = "The node's id")),
+            responses((status = 201, description = concat!("The new ", $what), body = $E),
+                      (status = 400, description = "Malformed id or JSON", body = $crate::error::ErrorBody),
+                      (status = 404, description = "No such node", body = $crate::error::ErrorBody),
+                      (status = 413, description = "Body too large", body = $crate::error::ErrorBody),
+                      (status = 415, description = "Body is not JSON", body = $crate::error::ErrorBody),
+                      (status = 422, description = $rules, body = $crate::error::ErrorBody)))]
+        pub async fn create(
+            axum::extract::State(app): axum::extract::State<lodestar_services::App>,
+            $crate::extract::ApiPath(id): $crate::extract::ApiPath<i64>,
+            $crate::extract::ApiJson(draft): $crate::extract::ApiJson<$D>,
+        ) -> $crate::error::ApiResult<(axum::http::StatusCode, axum::Json<$E>)> {
+            let created = app.$create(lodestar_domain::NodeId(id), &draft).await?;
+            Ok((axum::http::StatusCode::CREATED, axum::Json(created)))
+        }
+
+        #[doc = concat!("Reads one ", $what, ".")]
+        #[utoipa::path(get, path = $item, tag = $tag,
+            params(("id" = i64, Path, description = concat!("The ", $what, "'s id"))),
+            responses((status = 200, description = concat!("The ", $what), body = $E),
+                      (status = 400, description = "Malformed id", body = $crate::error::ErrorBody),
+                      (status = 404, description = "No such record", body = $crate::error::ErrorBody)))]
+        pub async fn show(
+            axum::extract::State(app): axum::extract::State<lodestar_services::App>,
+            $crate::extract::ApiPath(id): $crate::extract::ApiPath<i64>,
+        ) -> $crate::error::ApiResult<axum::Json<$E>> {
+            let found = app.store().$get($Id(id)).await;
+            Ok(axum::Json(found.map_err(lodestar_services::ServiceError::from)?))
+        }
+
+        #[doc = concat!("Replaces a ", $what, "'s fields.")]
+        #[utoipa::path(put, path = $item, tag = $tag, request_body = $D,
+            params(("id" = i64, Path, description = concat!("The ", $what, "'s id"))),
+            responses((status = 200, description = concat!("The ", $what, " as stored"), body = $E),
+                      (status = 400, description = "Malformed id or JSON", body = $crate::error::ErrorBody),
+                      (status = 404, description = "No such record", body = $crate::error::ErrorBody),
+                      (status = 413, description = "Body too large", body = $crate::error::ErrorBody),
+                      (status = 415, description = "Body is not JSON", body = $crate::error::ErrorBody),
+                      (status = 422, description = $rules, body = $crate::error::ErrorBody)))]
+        pub async fn update(
+            axum::extract::State(app): axum::extract::State<lodestar_services::App>,
+            $crate::extract::ApiPath(id): $crate::extract::ApiPath<i64>,
+            $crate::extract::ApiJson(draft): $crate::extract::ApiJson<$D>,
+        ) -> $crate::error::ApiResult<axum::Json<$E>> {
+            Ok(axum::Json(app.$update($Id(id), &draft).await?))
+        }
+
+        #[doc = concat!("Deletes a ", $what, ".")]
+        #[utoipa::path(delete, path = $item, tag = $tag,
+            params(("id" = i64, Path, description = concat!("The ", $what, "'s id"))),
+            responses((status = 204, description = "Deleted"),
+                      (status = 400, description = "Malformed id", body = $crate::error::ErrorBody),
+                      (status = 404, description = "No such record", body = $crate::error::ErrorBody)))]
+        pub async fn delete(
+            axum::extract::State(app): axum::extract::State<lodestar_services::App>,
+            $crate::extract::ApiPath(id): $crate::extract::ApiPath<i64>,
+        ) -> $crate::error::ApiResult<axum::http::StatusCode> {
+            let deleted = app.store().$delete($Id(id)).await;
+            deleted.map_err(lodestar_services::ServiceError::from)?;
+            Ok(axum::http::StatusCode::NO_CONTENT)
+        }
+
+        /// The resource's routes.
+        pub fn routes() -> axum::Router<lodestar_services::App> {
+            axum::Router::new()
+                .route($coll, axum::routing::get(list).post(create))
+                .route($item, axum::routing::get(show).put(update).delete(delete))
+        }
+    };
+}
+pub(crate) use node_record_handlers;
+
 /// Health of the process and its database.
 #[utoipa::path(get, path = "/healthz", tag = "health",
     responses((status = 200, description = "Serving, and the database answers", body = String),
