@@ -78,7 +78,9 @@ pub async fn postgres() -> Option<TestStore> {
         .await
         .expect("create test schema");
     sqlx::Connection::close(conn).await.ok();
-    let options = admin.options([("search_path", schema.as_str())]);
+    let options = admin
+        .options([("search_path", schema.as_str())])
+        .application_name(&schema);
     let store = Store::open_postgres(options)
         .await
         .expect("open PostgreSQL");
@@ -106,7 +108,10 @@ impl Drop for TestStore {
                 let (url, schema) = (url.clone(), schema.clone());
                 // Drop may run inside a runtime; a thread with its own runtime may block.
                 // The store's own pool is not touched: its connections belong to the
-                // test's runtime, which is blocked here, and idle ones hold no locks.
+                // test's runtime, which is blocked here. One of them may still hold
+                // a transaction that a failed operation dropped (sqlx rolls it back
+                // from a task that cannot run while the runtime is blocked), so the
+                // store's sessions, named after the schema, are ended first.
                 let _ = std::thread::spawn(move || {
                     let rt = tokio::runtime::Builder::new_current_thread()
                         .enable_all()
@@ -116,6 +121,14 @@ impl Drop for TestStore {
                         let options = PgConnectOptions::from_str(&url).ok()?;
                         let mut conn: sqlx::PgConnection =
                             sqlx::Connection::connect_with(&options).await.ok()?;
+                        sqlx::query(
+                            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity \
+                             WHERE application_name = $1 AND pid <> pg_backend_pid()",
+                        )
+                        .bind(&schema)
+                        .execute(&mut conn)
+                        .await
+                        .ok()?;
                         sqlx::query(&format!("DROP SCHEMA IF EXISTS {schema} CASCADE"))
                             .execute(&mut conn)
                             .await
