@@ -125,7 +125,7 @@ overdue first: nodes with a cadence (monthly, quarterly, annually) that are not 
 completed, deferred or cancelled, whose latest check-in, or start if they never had \
 one, is further back than the cadence allows. Each line gives the days overdue, the \
 plan, the node, its owner and the owner's e-mail address, and the day of the last \
-check-in. Without --plan every plan is searched.")]
+check-in. Without --plan every active plan is searched.")]
     Overdue(OverdueArgs),
 }
 
@@ -255,7 +255,7 @@ pub struct StatusArgs {
 /// Arguments of `lodestar overdue`.
 #[derive(Debug, Args)]
 pub struct OverdueArgs {
-    /// Only this plan, by id or key. Default: every plan.
+    /// Only this plan, by id or key. Default: every active plan.
     #[arg(long, value_name = "PLAN")]
     pub plan: Option<String>,
 

@@ -20,6 +20,7 @@ organization: {{ name: Town of Testwick }}
 key: testwick-it
 title: Testwick IT Plan
 period: {{ start_year: 2024, end_year: 2030 }}
+status: active
 levels: [Goal, Initiative]
 people:
   - {{ name: Ada Owner, email: ada@testwick.example.gov }}

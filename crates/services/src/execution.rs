@@ -273,10 +273,18 @@ impl App {
     /// The nodes whose owners owe a check-in, most overdue first: a node with
     /// a cadence, not completed, deferred or cancelled, whose latest check-in
     /// (or, if it never had one, its start) is further back than the cadence allows.
+    /// Without a plan, only active plans are searched: nobody chases updates
+    /// on a draft under review or an archived plan.
     pub async fn overdue(&self, plan: Option<PlanId>) -> ServiceResult<Vec<OverdueNode>> {
         let plans = match plan {
             Some(id) => vec![self.store().get_plan(id).await?],
-            None => self.store().list_plans().await?,
+            None => self
+                .store()
+                .list_plans()
+                .await?
+                .into_iter()
+                .filter(|p| p.status == lodestar_domain::PlanStatus::Active)
+                .collect(),
         };
         let today = self.today();
         let mut people: HashMap<PersonId, Person> = HashMap::new();

@@ -498,6 +498,33 @@ async fn overdue_updates_follow_each_cadence() {
             "ada@testwick.example.gov",
             "{b}"
         );
+        let everywhere = f.app.overdue(None).await.unwrap();
+        assert_eq!(
+            everywhere.len(),
+            3,
+            "{b}: active plans are searched without a plan"
+        );
+        let plan = f.app.store().get_plan(f.plan).await.unwrap();
+        let draft: PlanDraft = serde_json::from_value(serde_json::json!({
+            "organization_id": plan.organization_id, "key": plan.key, "title": plan.title,
+            "period": plan.period, "status": "archived", "levels": plan.levels,
+        }))
+        .unwrap();
+        f.app.update_plan(f.plan, &draft).await.unwrap();
+        assert!(
+            f.app.overdue(None).await.unwrap().is_empty(),
+            "{b}: archived plans are not chased"
+        );
+        assert_eq!(
+            f.app.overdue(Some(f.plan)).await.unwrap().len(),
+            3,
+            "{b}: unless named"
+        );
+        let draft = PlanDraft {
+            status: PlanStatus::Active,
+            ..draft
+        };
+        f.app.update_plan(f.plan, &draft).await.unwrap();
 
         // A check-in 40 days ago: overdue by 9 for monthly; within the quarter for quarterly.
         f.check_in("1.1.1", r#"{"status":"on-track","date":"2026-05-06"}"#)

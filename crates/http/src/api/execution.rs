@@ -179,7 +179,7 @@ pub async fn plan_status(
 #[derive(Debug, Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
 pub struct OverdueQuery {
-    /// Only this plan; every plan when omitted.
+    /// Only this plan (whatever its status); every active plan when omitted.
     pub plan_id: Option<i64>,
 }
 
