@@ -6,10 +6,10 @@
 //! results. The rules are written out for sponsors, with worked examples, in
 //! `docs/status-rules.md`; a change here is a change there.
 //!
-//! - [`measure`]: which target applies to a value and what colour it gets.
-//! - [`rollup`]: a node's status, score and progress from its children,
+//! - `measure`: which target applies to a value and what colour it gets.
+//! - `rollup`: a node's status, score and progress from its children,
 //!   measures and check-ins.
-//! - [`overdue`]: when a node's owner owes a check-in.
+//! - `overdue`: when a node's owner owes a check-in.
 
 mod measure;
 mod overdue;
