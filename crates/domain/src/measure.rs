@@ -563,6 +563,31 @@ pub fn formula_cycle<'a>(
         .find_map(|k| visit(k, inputs, &mut Vec::new(), &mut done))
 }
 
+/// A calculated measure's values: its formula at every period where each input
+/// has an entry. `None` marks a period where an input entry has no value or
+/// the formula has none (a division by zero). An unknown input has no entries.
+pub fn calculated_series(
+    formula: &Formula,
+    inputs: &std::collections::HashMap<
+        &str,
+        std::collections::BTreeMap<ReportingPeriod, Option<f64>>,
+    >,
+) -> std::collections::BTreeMap<ReportingPeriod, Option<f64>> {
+    let keys = formula.inputs();
+    let series: Vec<_> = keys.iter().map(|k| inputs.get(k)).collect();
+    let Some(Some(first)) = series.first() else {
+        return Default::default();
+    };
+    first
+        .keys()
+        .filter(|p| series.iter().all(|s| s.is_some_and(|s| s.contains_key(p))))
+        .map(|p| {
+            let value = formula.eval(|k| inputs.get(k).and_then(|s| s.get(p).copied().flatten()));
+            (*p, value)
+        })
+        .collect()
+}
+
 /// An observed value of a measure for a period.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct Observation {
@@ -721,6 +746,34 @@ mod tests {
             Some(&formula),
         );
         assert_eq!(selfref.unwrap_err().field, "formula");
+    }
+
+    #[test]
+    fn calculated_series_needs_every_input_and_yields_no_value_for_zero_division() {
+        let f = Formula::parse("a / b * 100").unwrap();
+        let series = |pairs: &[(&str, Option<f64>)]| {
+            pairs
+                .iter()
+                .map(|(k, v)| (p(k), *v))
+                .collect::<std::collections::BTreeMap<_, _>>()
+        };
+        let a = series(&[
+            ("2026-01", Some(45.0)),
+            ("2026-02", Some(1.0)),
+            ("2026-03", Some(3.0)),
+        ]);
+        let b = series(&[
+            ("2026-01", Some(50.0)),
+            ("2026-02", Some(0.0)),
+            ("2026-04", Some(9.0)),
+        ]);
+        let inputs = [("a", a.clone()), ("b", b)].into_iter().collect();
+        let out = calculated_series(&f, &inputs);
+        assert_eq!(out.len(), 2, "only periods both inputs have: {out:?}");
+        assert_eq!(out[&p("2026-01")], Some(90.0));
+        assert_eq!(out[&p("2026-02")], None);
+        let missing = [("a", a)].into_iter().collect();
+        assert!(calculated_series(&f, &missing).is_empty());
     }
 
     #[test]

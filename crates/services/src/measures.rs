@@ -3,7 +3,7 @@
 
 use crate::records::referenced;
 use crate::{App, ServiceError, ServiceResult};
-use lodestar_domain::measure::{check_measure_rules, formula_cycle};
+use lodestar_domain::measure::{calculated_series, check_measure_rules, formula_cycle};
 use lodestar_domain::*;
 use lodestar_storage::{ImportCounts, ObservationInput, Recorded};
 use serde::Serialize;
@@ -207,31 +207,28 @@ impl App {
                 .collect());
         };
         let measures = self.store().plan_measures(m.plan_id).await?;
-        let mut inputs: HashMap<&str, BTreeMap<ReportingPeriod, f64>> = HashMap::new();
+        let mut inputs: HashMap<&str, BTreeMap<ReportingPeriod, Option<f64>>> = HashMap::new();
         for key in formula.inputs() {
             let series = match measures.iter().find(|x| x.key.as_str() == key) {
                 Some(input) => Box::pin(self.measure_series(input.id))
                     .await?
                     .into_iter()
-                    .filter_map(|p| p.value.map(|v| (p.period, v)))
+                    .map(|p| (p.period, p.value))
                     .collect(),
                 None => BTreeMap::new(),
             };
             inputs.insert(key, series);
         }
-        let mut periods: Vec<ReportingPeriod> =
-            inputs.values().flat_map(|s| s.keys().copied()).collect();
-        periods.sort_by_key(|p| (p.end(), p.start()));
-        periods.dedup();
-        Ok(periods
+        let mut points: Vec<SeriesPoint> = calculated_series(formula, &inputs)
             .into_iter()
-            .filter(|p| inputs.values().all(|s| s.contains_key(p)))
-            .map(|period| SeriesPoint {
+            .map(|(period, value)| SeriesPoint {
                 period,
-                value: formula.eval(|k| inputs.get(k).and_then(|s| s.get(&period).copied())),
+                value,
                 observation: None,
             })
-            .collect())
+            .collect();
+        points.sort_by_key(|p| (p.period.end(), p.period.start()));
+        Ok(points)
     }
 
     /// Imports values of a plan's measures from CSV text, all or nothing:

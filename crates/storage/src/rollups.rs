@@ -20,9 +20,9 @@
 use crate::measures::{MEASURE_COLUMNS, MeasureRow};
 use crate::tx::Tx;
 use crate::{Result, StorageError, Store};
+use lodestar_domain::measure::calculated_series;
 use lodestar_domain::status::{
-    ChildSummary, Health, MeasureRule, OwnReport, Rollup, RollupInput, as_child, measure_status,
-    roll_up,
+    ChildSummary, Health, OwnReport, Rollup, RollupInput, as_child, measure_status, roll_up,
 };
 use lodestar_domain::*;
 use serde::Serialize;
@@ -77,22 +77,6 @@ pub(crate) async fn mark_stale(tx: &mut Tx, plan: PlanId) -> Result<()> {
 
 fn corrupt(what: &str) -> impl Fn(String) -> StorageError + '_ {
     move |m| StorageError::Corrupt(format!("{what}: {m}"))
-}
-
-/// What a measure's status depends on, as loaded for a refresh.
-struct MeasureDef {
-    measure: Measure,
-}
-
-impl MeasureDef {
-    fn rule(&self) -> MeasureRule<'_> {
-        MeasureRule {
-            direction: self.measure.direction,
-            thresholds: &self.measure.thresholds,
-            targets: &self.measure.targets,
-            frequency: self.measure.frequency,
-        }
-    }
 }
 
 async fn load_measure(
@@ -169,32 +153,15 @@ impl Calculator<'_> {
                     .collect(),
                 Some(_) if depth > 16 => BTreeMap::new(),
                 Some(formula) => {
-                    let mut inputs: HashMap<String, BTreeMap<ReportingPeriod, Option<f64>>> =
-                        HashMap::new();
+                    let mut inputs: HashMap<&str, Series> = HashMap::new();
                     for key in formula.inputs() {
                         let series = match self.measure(key).await? {
                             Some(input) => self.series(input, depth + 1).await?,
                             None => BTreeMap::new(),
                         };
-                        inputs.insert(key.to_owned(), series);
+                        inputs.insert(key, series);
                     }
-                    let mut periods: Option<BTreeSet<ReportingPeriod>> = None;
-                    for s in inputs.values() {
-                        let keys: BTreeSet<ReportingPeriod> = s.keys().copied().collect();
-                        periods = Some(match periods {
-                            None => keys,
-                            Some(p) => p.intersection(&keys).copied().collect(),
-                        });
-                    }
-                    periods
-                        .unwrap_or_default()
-                        .into_iter()
-                        .map(|p| {
-                            let value = formula
-                                .eval(|k| inputs.get(k).and_then(|s| s.get(&p).copied().flatten()));
-                            (p, value)
-                        })
-                        .collect()
+                    calculated_series(formula, &inputs)
                 }
             };
             self.series.insert(measure.id, result.clone());
@@ -213,7 +180,7 @@ fn latest_of<V: Copy>(series: &BTreeMap<ReportingPeriod, V>) -> Option<(Reportin
 /// The health of a measure whose latest period and value are known; a
 /// calculated measure can have a latest period without a value.
 fn judge(
-    def: &MeasureDef,
+    measure: &Measure,
     latest: Option<(ReportingPeriod, Option<f64>)>,
     today: Date,
 ) -> MeasureStatus {
@@ -227,8 +194,8 @@ fn judge(
                 "the formula has no value for {period} (a division by zero or a missing input)"
             ),
         },
-        Some((period, Some(v))) => measure_status(&def.rule(), Some((period, v)), today),
-        None => measure_status(&def.rule(), None, today),
+        Some((period, Some(v))) => measure_status(&measure.rule(), Some((period, v)), today),
+        None => measure_status(&measure.rule(), None, today),
     }
 }
 
@@ -307,10 +274,9 @@ pub(crate) async fn refresh_measures(
     }
     let mut nodes = BTreeSet::new();
     for (m, latest) in todo.into_iter().zip(results) {
-        let def = MeasureDef { measure: m };
-        let status = judge(&def, latest, today);
-        write_measure_rollup(tx, &def.measure, latest, &status, today).await?;
-        nodes.insert(def.measure.node_id);
+        let status = judge(&m, latest, today);
+        write_measure_rollup(tx, &m, latest, &status, today).await?;
+        nodes.insert(m.node_id);
     }
     Ok(nodes)
 }
@@ -541,13 +507,12 @@ async fn rebuild(tx: &mut Tx, plan: PlanId, today: Date) -> Result<()> {
             }
             _ => None,
         };
-        let def = MeasureDef { measure: m };
-        let status = judge(&def, latest, today);
+        let status = judge(&m, latest, today);
         node_measures
-            .entry(def.measure.node_id.0)
+            .entry(m.node_id.0)
             .or_default()
-            .push((def.measure.weight.value(), status.health));
-        measure_rows.push((def.measure.id.0, latest, status));
+            .push((m.weight.value(), status.health));
+        measure_rows.push((m.id.0, latest, status));
     }
 
     let reports: HashMap<i64, OwnReport> = reports

@@ -21,6 +21,18 @@ pub struct MeasureRule<'a> {
     pub frequency: Frequency,
 }
 
+impl crate::Measure {
+    /// The numbers of this measure that its status depends on.
+    pub fn rule(&self) -> MeasureRule<'_> {
+        MeasureRule {
+            direction: self.direction,
+            thresholds: &self.thresholds,
+            targets: &self.targets,
+            frequency: self.frequency,
+        }
+    }
+}
+
 /// A measure's status: its health (none means "no data"), the period, value
 /// and goal it was judged on, and a one-line reason a person can check.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
