@@ -11,11 +11,9 @@ use time::{Date, OffsetDateTime};
 const CHECKIN_COLUMNS: &str = "id, node_id, author_id, checkin_date, status, percent, happened, next_steps, \
      help_needed, links_json, revision, recorded_at";
 
+/// The columns a check-in and each of its revisions share.
 #[derive(sqlx::FromRow)]
-struct CheckInRow {
-    id: i64,
-    node_id: i64,
-    author_id: Option<i64>,
+struct ReportRow {
     checkin_date: Date,
     status: String,
     percent: Option<f64>,
@@ -23,6 +21,15 @@ struct CheckInRow {
     next_steps: Option<String>,
     help_needed: Option<String>,
     links_json: String,
+}
+
+#[derive(sqlx::FromRow)]
+struct CheckInRow {
+    id: i64,
+    node_id: i64,
+    author_id: Option<i64>,
+    #[sqlx(flatten)]
+    report: ReportRow,
     revision: i32,
     recorded_at: OffsetDateTime,
 }
@@ -31,13 +38,8 @@ struct CheckInRow {
 struct RevisionRow {
     revision: i32,
     author_id: Option<i64>,
-    checkin_date: Date,
-    status: String,
-    percent: Option<f64>,
-    happened: Option<String>,
-    next_steps: Option<String>,
-    help_needed: Option<String>,
-    links_json: String,
+    #[sqlx(flatten)]
+    report: ReportRow,
     replaced_by: Option<i64>,
     replaced_at: OffsetDateTime,
     reason: String,
@@ -63,42 +65,30 @@ struct Report {
     links: Vec<Link>,
 }
 
-#[allow(clippy::too_many_arguments)]
-fn report(
-    date: Date,
-    status: &str,
-    percent: Option<f64>,
-    happened: Option<String>,
-    next: Option<String>,
-    help: Option<String>,
-    links: &str,
-) -> Result<Report> {
-    Ok(Report {
-        date: CalendarDate::new(date).map_err(corrupt("check-in date"))?,
-        status: status.parse().map_err(corrupt("check-in status"))?,
-        percent: percent
-            .map(Percent::new)
-            .transpose()
-            .map_err(corrupt("percent"))?,
-        happened: long(happened, "what happened")?,
-        next: long(next, "what's next")?,
-        help_needed: long(help, "help needed")?,
-        links: serde_json::from_str(links).map_err(|e| corrupt("links")(e.to_string()))?,
-    })
+impl TryFrom<ReportRow> for Report {
+    type Error = StorageError;
+    fn try_from(r: ReportRow) -> Result<Self> {
+        Ok(Report {
+            date: CalendarDate::new(r.checkin_date).map_err(corrupt("check-in date"))?,
+            status: r.status.parse().map_err(corrupt("check-in status"))?,
+            percent: r
+                .percent
+                .map(Percent::new)
+                .transpose()
+                .map_err(corrupt("percent"))?,
+            happened: long(r.happened, "what happened")?,
+            next: long(r.next_steps, "what's next")?,
+            help_needed: long(r.help_needed, "help needed")?,
+            links: serde_json::from_str(&r.links_json)
+                .map_err(|e| corrupt("links")(e.to_string()))?,
+        })
+    }
 }
 
 impl TryFrom<CheckInRow> for CheckIn {
     type Error = StorageError;
     fn try_from(r: CheckInRow) -> Result<Self> {
-        let rep = report(
-            r.checkin_date,
-            &r.status,
-            r.percent,
-            r.happened,
-            r.next_steps,
-            r.help_needed,
-            &r.links_json,
-        )?;
+        let rep = Report::try_from(r.report)?;
         Ok(Self {
             id: CheckInId(r.id),
             node_id: NodeId(r.node_id),
@@ -119,15 +109,7 @@ impl TryFrom<CheckInRow> for CheckIn {
 impl TryFrom<RevisionRow> for CheckInRevision {
     type Error = StorageError;
     fn try_from(r: RevisionRow) -> Result<Self> {
-        let rep = report(
-            r.checkin_date,
-            &r.status,
-            r.percent,
-            r.happened,
-            r.next_steps,
-            r.help_needed,
-            &r.links_json,
-        )?;
+        let rep = Report::try_from(r.report)?;
         Ok(Self {
             revision: r.revision,
             author_id: r.author_id.map(PersonId),
