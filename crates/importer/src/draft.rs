@@ -322,16 +322,16 @@ fn node_entry(
     let code = codes.assign(raw.code.as_deref(), parent, index);
     let mut description = raw.description.clone();
     let title = name_or_cut(&raw.title, raw.line, warnings)
-        .map(|t| {
-            let full = raw.title.trim();
-            if t.as_str().len() < full.len() {
-                let rest = full[t.as_str().len()..].trim();
+        .inspect(|t| {
+            let full = collapse(&raw.title);
+            if let Some(rest) = full.get(t.as_str().len()..).map(str::trim)
+                && !rest.is_empty()
+            {
                 description = Some(match description.take() {
                     Some(d) => format!("{rest}\n\n{d}"),
                     None => rest.to_owned(),
                 });
             }
-            t
         })
         .unwrap_or_else(|| {
             warnings.push(Warning {
