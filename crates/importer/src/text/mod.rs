@@ -1,8 +1,56 @@
 //! The reader of plan text: plain text extracted from a PDF, or Markdown.
+//!
+//! Four passes: clean and classify the lines ([`lines`]); decide how the
+//! document marks its items ([`scheme`]); build the tree, with the lists and
+//! initiative tables beneath items ([`build`], [`table`]); read the plan's
+//! own fields around it ([`front`]). Every rule is about the shape of plan
+//! documents in general, never about one document.
+
+mod build;
+mod front;
+mod items;
+mod lines;
+mod scheme;
+mod similar;
+mod table;
 
 use crate::Outline;
+use scheme::Scheme;
 
 /// The plan a text describes.
-pub fn read(_text: &str, _markdown: bool) -> Outline {
-    Outline::default()
+pub fn read(text: &str, _markdown: bool) -> Outline {
+    let lines = lines::split(text);
+    let scheme = Scheme::detect(&lines);
+    let mut outline = Outline::default();
+    let built = build::build(&lines, &scheme, &mut outline.warnings);
+    front::read(&lines, &mut outline);
+    outline.levels = level_names(&lines, &scheme, &built);
+    outline.nodes = built.nodes;
+    outline
+}
+
+/// The level names the document gives: its labels, or the nouns of the
+/// heading that introduces its items; a table's header names the level below.
+fn level_names(lines: &[lines::Line], scheme: &Scheme, built: &build::Built) -> Vec<String> {
+    let mut names: Vec<String> = match scheme {
+        Scheme::Labelled(_) => built.labels.iter().map(|l| items::level_name(l)).collect(),
+        _ => lines
+            .iter()
+            .filter(|l| !l.blank && (l.heading > 0 || l.is_capitals()) && l.words() <= 8)
+            .map(|l| {
+                l.text
+                    .split(|c: char| !c.is_alphabetic())
+                    .filter_map(items::noun_in)
+                    .collect::<Vec<_>>()
+            })
+            .find(|nouns| nouns.len() >= 2)
+            .unwrap_or_default(),
+    };
+    names.retain(|n| !n.is_empty());
+    if let Some(below) = &built.list_level_name
+        && !names.iter().any(|n| n.eq_ignore_ascii_case(below))
+    {
+        names.push(below.clone());
+    }
+    names
 }

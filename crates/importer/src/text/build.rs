@@ -1,0 +1,710 @@
+//! Building the plan tree from the document's lines: items under the chosen
+//! scheme, the lists directly beneath them and flattened initiative tables,
+//! each item built once however often the document repeats it.
+
+use super::items;
+use super::lines::{Line, collapse};
+use super::scheme::{ItemLine, Scheme, parent_code};
+use super::similar::{fold, similar};
+use super::table::{horizon_label, split_items};
+use crate::{RawNode, Warning};
+use lodestar_domain::Horizon;
+use std::collections::HashMap;
+
+/// A node being built.
+#[derive(Debug, Default)]
+struct Node {
+    level: usize,
+    code: Option<String>,
+    title: String,
+    line: u32,
+    /// Other spellings of the title seen (contents, overviews), for casing.
+    spellings: Vec<String>,
+    description: Vec<String>,
+    horizon: Option<Horizon>,
+    children: Vec<usize>,
+    from_list: bool,
+    dropped: bool,
+}
+
+/// A table row waiting for its horizon.
+struct Row {
+    horizon: Option<Horizon>,
+    text: String,
+    line: u32,
+    continues: bool,
+}
+
+/// What the builder found: the tree and the level names tables gave.
+pub struct Built {
+    /// The top-level nodes.
+    pub nodes: Vec<RawNode>,
+    /// The name of the level below the deepest item level, from a table's header.
+    pub list_level_name: Option<String>,
+    /// Labels as printed, by level.
+    pub labels: Vec<String>,
+}
+
+/// Walks the lines and builds the tree.
+pub fn build(lines: &[Line], scheme: &Scheme, warnings: &mut Vec<Warning>) -> Built {
+    let mut b = Builder {
+        scheme,
+        nodes: Vec::new(),
+        roots: Vec::new(),
+        path: Vec::new(),
+        by_code: HashMap::new(),
+        list_parent: None,
+        prose_since_item: false,
+        table: None,
+        rows: Vec::new(),
+        last_bullet: None,
+        contents: Vec::new(),
+        list_level_name: None,
+        labels: Vec::new(),
+        section_open: true,
+        section_heading: 0,
+        warnings,
+    };
+    for line in lines {
+        b.line(line);
+    }
+    b.close_table();
+    b.finish()
+}
+
+struct Builder<'a> {
+    scheme: &'a Scheme,
+    nodes: Vec<Node>,
+    roots: Vec<usize>,
+    /// The current node at each level.
+    path: Vec<usize>,
+    by_code: HashMap<(usize, String), usize>,
+    /// The node whose list items directly follow.
+    list_parent: Option<usize>,
+    prose_since_item: bool,
+    /// The node whose initiative table is open.
+    table: Option<usize>,
+    rows: Vec<Row>,
+    /// The last list item, which indented lines continue.
+    last_bullet: Option<usize>,
+    /// Titles printed in a table of contents.
+    contents: Vec<(u32, String)>,
+    list_level_name: Option<String>,
+    labels: Vec<String>,
+    /// Under the roman scheme: whether the current section holds plan items.
+    section_open: bool,
+    section_heading: u8,
+    warnings: &'a mut Vec<Warning>,
+}
+
+/// Section titles that are front or back matter, never plan items.
+const NOT_PLAN_SECTIONS: &[&str] = &[
+    "introduction",
+    "overview",
+    "summary",
+    "at a glance",
+    "conclusion",
+    "background",
+    "appendix",
+    "annex",
+    "glossary",
+    "references",
+    "contents",
+    "foreword",
+    "acknowledg",
+    "about this",
+    "message from",
+    "next steps",
+    "endnotes",
+    "footnotes",
+];
+
+fn is_front_or_back_matter(title: &str) -> bool {
+    let lower = title.to_lowercase();
+    NOT_PLAN_SECTIONS.iter().any(|s| lower.contains(s))
+}
+
+impl Builder<'_> {
+    fn line(&mut self, line: &Line) {
+        if line.blank {
+            return;
+        }
+        if let Some(item) = self.scheme.item(line) {
+            self.item(line, item);
+            return;
+        }
+        if matches!(self.scheme, Scheme::Roman) && line.heading > 0 {
+            self.roman_subheading(line);
+            return;
+        }
+        if line.indented
+            && let Some(last) = self.last_bullet
+            && !self.prose_since_item
+        {
+            let node = &mut self.nodes[last];
+            node.title = join_wrapped(&node.title, &line.text);
+            return;
+        }
+        if let Some(parent) = self.table_header(line) {
+            self.close_table();
+            self.table = Some(parent);
+            return;
+        }
+        if let Some((horizon, rest)) = horizon_label(&line.text)
+            && let Some(parent) = self.table.or_else(|| self.deepest())
+        {
+            if self.table.is_none() {
+                self.table = Some(parent);
+            }
+            self.rows.push(Row {
+                horizon: Some(horizon),
+                text: rest.to_owned(),
+                line: line.no,
+                continues: rest.starts_with(|c: char| c.is_lowercase()),
+            });
+            return;
+        }
+        if self.table.is_some() {
+            if line.indented || line.bullet || line.cells.len() > 1 {
+                let continues = !line.bullet && line.text.starts_with(|c: char| c.is_lowercase());
+                self.rows.push(Row {
+                    horizon: None,
+                    text: line.text.clone(),
+                    line: line.no,
+                    continues,
+                });
+                return;
+            }
+            self.close_table();
+        }
+        if line.bullet {
+            self.bullet(line);
+            return;
+        }
+        self.last_bullet = None;
+        if line.heading > 0 {
+            self.list_parent = None;
+            self.prose_since_item = true;
+            return;
+        }
+        let lead_in = line.text.ends_with(':') && line.words() <= 15;
+        if !lead_in && !self.repeats_current_title(line) {
+            self.prose_since_item = true;
+            if let Some(&current) = self.path.last()
+                && !line.toc
+            {
+                let node = &mut self.nodes[current];
+                if node.description.iter().map(String::len).sum::<usize>() < 4000 {
+                    node.description.push(line.text.clone());
+                }
+            }
+        }
+    }
+
+    fn item(&mut self, line: &Line, item: ItemLine) {
+        self.close_table();
+        self.last_bullet = None;
+        if line.toc {
+            self.contents.push((line.no, item.title));
+            return;
+        }
+        if matches!(self.scheme, Scheme::Roman) {
+            self.section_open = !is_front_or_back_matter(&item.title);
+            self.section_heading = line.heading;
+            if !self.section_open {
+                self.list_parent = None;
+                self.path.clear();
+                return;
+            }
+        }
+        if let Some(label) = item.label.clone() {
+            while self.labels.len() <= item.level {
+                self.labels.push(String::new());
+            }
+            let known = &self.labels[item.level];
+            if known.is_empty()
+                || (known.chars().all(|c| !c.is_lowercase())
+                    && label.chars().any(char::is_lowercase))
+            {
+                self.labels[item.level] = label;
+            }
+        }
+        let idx = self.place(item, line);
+        self.list_parent = Some(idx);
+        self.prose_since_item = false;
+    }
+
+    /// Finds the node this item repeats, or makes a new one, and makes it current.
+    fn place(&mut self, item: ItemLine, line: &Line) -> usize {
+        let ItemLine {
+            level, code, title, ..
+        } = item;
+        let existing = match &code {
+            Some(c) => self.by_code.get(&(level, c.clone())).copied(),
+            None => self
+                .siblings_of(level)
+                .iter()
+                .copied()
+                .find(|&s| fold(&self.nodes[s].title) == fold(&title)),
+        };
+        let idx = match existing {
+            Some(idx) => {
+                let node = &mut self.nodes[idx];
+                let old = std::mem::replace(&mut node.title, title);
+                node.spellings.push(old);
+                node.line = line.no;
+                node.description.clear();
+                idx
+            }
+            None => {
+                let parent = if level == 0 {
+                    None
+                } else {
+                    let by_code = code.as_deref().and_then(|c| {
+                        let p = parent_code(c);
+                        (p != c)
+                            .then(|| self.by_code.get(&(level - 1, p.to_owned())).copied())
+                            .flatten()
+                    });
+                    match (by_code, code.as_deref()) {
+                        (Some(p), _) => Some(p),
+                        (None, Some(c)) if parent_code(c) != c => {
+                            Some(self.placeholder(level - 1, parent_code(c), line.no))
+                        }
+                        (None, _) => self.path.get(level - 1).copied(),
+                    }
+                };
+                let idx = self.nodes.len();
+                self.nodes.push(Node {
+                    level,
+                    code: code.clone(),
+                    title,
+                    line: line.no,
+                    ..Node::default()
+                });
+                match parent {
+                    Some(p) => self.nodes[p].children.push(idx),
+                    None => {
+                        if level > 0 {
+                            self.warnings.push(Warning::at(
+                                line.no,
+                                "this item has no parent item above it; it was placed at the top level",
+                            ));
+                            self.nodes[idx].level = 0;
+                        }
+                        self.roots.push(idx);
+                    }
+                }
+                if let Some(c) = code {
+                    self.by_code.insert((level, c), idx);
+                }
+                idx
+            }
+        };
+        let level = self.nodes[idx].level;
+        self.path.truncate(level);
+        while self.path.len() < level {
+            self.path.push(idx);
+        }
+        self.path.push(idx);
+        idx
+    }
+
+    /// A parent known only by its number so far (`1` for `1.1` when the
+    /// document's `1.` line is damaged); a later line with that number names it.
+    fn placeholder(&mut self, level: usize, code: &str, line: u32) -> usize {
+        let parent = if level == 0 {
+            None
+        } else if parent_code(code) != code {
+            Some(self.placeholder(level - 1, parent_code(code), line))
+        } else {
+            self.path.get(level - 1).copied()
+        };
+        if let Some(&idx) = self.by_code.get(&(level, code.to_owned())) {
+            return idx;
+        }
+        let idx = self.nodes.len();
+        self.nodes.push(Node {
+            level,
+            code: Some(code.to_owned()),
+            line,
+            ..Node::default()
+        });
+        match parent {
+            Some(p) => self.nodes[p].children.push(idx),
+            None => self.roots.push(idx),
+        }
+        self.by_code.insert((level, code.to_owned()), idx);
+        idx
+    }
+
+    fn siblings_of(&self, level: usize) -> Vec<usize> {
+        if level == 0 {
+            self.roots.clone()
+        } else {
+            self.path
+                .get(level - 1)
+                .map(|&p| self.nodes[p].children.clone())
+                .unwrap_or_default()
+        }
+    }
+
+    fn deepest(&self) -> Option<usize> {
+        self.path.last().copied()
+    }
+
+    /// A sub-heading inside a roman-numbered section is an item one level down.
+    fn roman_subheading(&mut self, line: &Line) {
+        self.close_table();
+        if line.heading <= self.section_heading || self.section_heading == 0 {
+            self.section_open = false;
+            self.path.clear();
+            self.list_parent = None;
+            return;
+        }
+        if !self.section_open || line.heading != self.section_heading + 1 || self.path.is_empty() {
+            self.prose_since_item = true;
+            return;
+        }
+        let title = line.text.clone();
+        self.path.truncate(1);
+        let idx = self.place(
+            ItemLine {
+                level: 1,
+                code: None,
+                title,
+                label: None,
+            },
+            line,
+        );
+        self.list_parent = Some(idx);
+        self.prose_since_item = false;
+    }
+
+    /// Prose that only repeats the current item's own title (a heading's
+    /// second sentence printed again below it) is not a paragraph of its own.
+    fn repeats_current_title(&self, line: &Line) -> bool {
+        let Some(&current) = self.path.last() else {
+            return false;
+        };
+        let text = fold(&line.text);
+        text.len() >= 12 && fold(&self.nodes[current].title).contains(&text)
+    }
+
+    /// `Key Initiatives`, `Actions`: a short line naming the level of the rows below.
+    fn table_header(&mut self, line: &Line) -> Option<usize> {
+        if line.words() > 3 || line.toc || line.bullet || !line.text.starts_with(char::is_uppercase)
+        {
+            return None;
+        }
+        let text = line.text.trim_end_matches(':');
+        let name = items::noun_in(text)?;
+        if !text.to_lowercase().ends_with('s') {
+            return None;
+        }
+        let parent = self.deepest()?;
+        let name = name.strip_prefix("Key ").map(str::to_owned).unwrap_or(name);
+        let mut chars = name.chars();
+        let name: String = chars
+            .next()
+            .map(|f| f.to_uppercase().chain(chars).collect())
+            .unwrap_or_default();
+        self.list_level_name.get_or_insert(name);
+        Some(parent)
+    }
+
+    fn bullet(&mut self, line: &Line) {
+        let Some(parent) = self.list_parent.filter(|_| !self.prose_since_item) else {
+            self.last_bullet = None;
+            return;
+        };
+        let level = self.nodes[parent].level + 1;
+        let idx = self.nodes.len();
+        self.nodes.push(Node {
+            level,
+            title: line.text.clone(),
+            line: line.no,
+            from_list: true,
+            ..Node::default()
+        });
+        self.nodes[parent].children.push(idx);
+        self.last_bullet = Some(idx);
+    }
+
+    /// Turns the rows of the open table into items with horizons.
+    fn close_table(&mut self) {
+        let Some(parent) = self.table.take() else {
+            return;
+        };
+        let rows = std::mem::take(&mut self.rows);
+        let first = rows.iter().find_map(|r| r.horizon);
+        let mut current = first;
+        let mut made: Vec<usize> = Vec::new();
+        for row in rows {
+            if row.horizon.is_some() {
+                current = row.horizon;
+            }
+            for (k, piece) in split_items(&row.text).into_iter().enumerate() {
+                let continues = k == 0 && row.continues;
+                if continues && let Some(&last) = made.last() {
+                    let node = &mut self.nodes[last];
+                    node.title = join_wrapped(&node.title, &piece);
+                    continue;
+                }
+                let idx = self.nodes.len();
+                self.nodes.push(Node {
+                    level: self.nodes[parent].level + 1,
+                    title: piece,
+                    line: row.line,
+                    horizon: current,
+                    from_list: true,
+                    ..Node::default()
+                });
+                self.nodes[parent].children.push(idx);
+                made.push(idx);
+            }
+        }
+        self.prose_since_item = true;
+    }
+
+    fn finish(mut self) -> Built {
+        self.drop_lists_beside_numbered_items();
+        if matches!(self.scheme, Scheme::Numbered) {
+            self.drop_childless_top_items();
+        }
+        self.cross_check_contents();
+        let roots = std::mem::take(&mut self.roots);
+        let mut out = Vec::new();
+        for r in roots {
+            if let Some(node) = self.raw(r) {
+                out.push(node);
+            }
+        }
+        Built {
+            nodes: out,
+            list_level_name: self.list_level_name,
+            labels: self.labels,
+        }
+    }
+
+    /// A list that sits beside numbered children (an overview's leftovers) is not items.
+    fn drop_lists_beside_numbered_items(&mut self) {
+        for i in 0..self.nodes.len() {
+            let children = self.nodes[i].children.clone();
+            let numbered = children.iter().any(|&c| !self.nodes[c].from_list);
+            if numbered {
+                for c in children {
+                    if self.nodes[c].from_list {
+                        self.nodes[c].dropped = true;
+                    }
+                }
+            }
+        }
+    }
+
+    /// In a numbered plan whose top items have children, a last top item
+    /// without any (a closing section such as "Strategy Execution") is not a goal.
+    fn drop_childless_top_items(&mut self) {
+        let with_children = self
+            .roots
+            .iter()
+            .filter(|&&r| !self.nodes[r].children.is_empty())
+            .count();
+        if with_children < 2 {
+            return;
+        }
+        while let Some(&last) = self.roots.last() {
+            if !self.nodes[last].children.is_empty() {
+                break;
+            }
+            let node = &self.nodes[last];
+            self.warnings.push(Warning::at(
+                node.line,
+                format!(
+                    "{:?} is numbered like a top-level item but has nothing beneath it, unlike the others; it was left out",
+                    node.title
+                ),
+            ));
+            self.roots.pop();
+        }
+    }
+
+    /// Every contents entry should name an item of the body.
+    fn cross_check_contents(&mut self) {
+        for (line, title) in std::mem::take(&mut self.contents) {
+            let found = self.nodes.iter().any(|n| {
+                !n.dropped
+                    && (similar(&n.title, &title) || n.spellings.iter().any(|s| similar(s, &title)))
+            });
+            if found {
+                for n in self
+                    .nodes
+                    .iter_mut()
+                    .filter(|n| fold(&n.title) == fold(&title))
+                {
+                    n.spellings.push(title.clone());
+                }
+            } else {
+                self.warnings.push(Warning::at(
+                    line,
+                    format!("the contents list {title:?}, but no such item was found in the body"),
+                ));
+            }
+        }
+    }
+
+    fn raw(&mut self, idx: usize) -> Option<RawNode> {
+        if self.nodes[idx].dropped {
+            return None;
+        }
+        let children_idx = std::mem::take(&mut self.nodes[idx].children);
+        let mut children: Vec<RawNode> = Vec::new();
+        for c in children_idx {
+            let Some(child) = self.raw(c) else {
+                continue;
+            };
+            let twice = children
+                .iter()
+                .rev()
+                .take(40)
+                .find(|k| similar(&k.title, &child.title));
+            if let Some(earlier) = twice {
+                let message = if fold(&earlier.title) == fold(&child.title) {
+                    format!("{:?} is printed twice here; it was kept once", child.title)
+                } else {
+                    format!(
+                        "{:?} looks like a damaged repeat of {:?}; it was left out",
+                        child.title, earlier.title
+                    )
+                };
+                self.warnings.push(Warning {
+                    line: child.line,
+                    message,
+                });
+                continue;
+            }
+            children.push(child);
+        }
+        let node = &self.nodes[idx];
+        let (line, from_list, code, horizon) =
+            (node.line, node.from_list, node.code.clone(), node.horizon);
+        let mut title = collapse(&node.title);
+        if is_capitals(&title)
+            && let Some(better) = node
+                .spellings
+                .iter()
+                .find(|s| fold(s) == fold(&title) && !is_capitals(s))
+        {
+            title = collapse(better);
+        }
+        let mut description = node.description.join("\n\n");
+        if from_list {
+            let (first, rest) = first_sentence(&title);
+            if !rest.is_empty() {
+                description = if description.is_empty() {
+                    rest.to_owned()
+                } else {
+                    format!("{rest}\n\n{description}")
+                };
+                title = first.to_owned();
+            }
+            self.check_list_item(&title, line);
+        }
+        Some(RawNode {
+            code,
+            title,
+            description: (!description.is_empty()).then_some(description),
+            horizon,
+            line: Some(line),
+            measures: Vec::new(),
+            children,
+        })
+    }
+
+    fn check_list_item(&mut self, title: &str, line: u32) {
+        let last = title.split_whitespace().last().unwrap_or_default();
+        if title.ends_with([',', ';', '-', '–', '('])
+            || ["and", "or", "of", "the", "to", "for", "with"].contains(&last)
+        {
+            self.warnings.push(Warning::at(
+                line,
+                format!("{title:?} ends mid-sentence; the text may have been cut off"),
+            ));
+        } else if title.split_whitespace().count() > 24 {
+            self.warnings.push(Warning::at(
+                line,
+                format!(
+                    "{}… is long; it may hold several initiatives run together",
+                    title
+                        .split_whitespace()
+                        .take(8)
+                        .collect::<Vec<_>>()
+                        .join(" ")
+                ),
+            ));
+        }
+    }
+}
+
+fn is_capitals(text: &str) -> bool {
+    let letters: Vec<char> = text.chars().filter(|c| c.is_alphabetic()).collect();
+    letters.len() >= 2 && letters.iter().all(|c| !c.is_lowercase())
+}
+
+/// Joins a line to the one it continues, mending a word broken by a hyphen.
+fn join_wrapped(head: &str, tail: &str) -> String {
+    if let Some(stem) = head.strip_suffix('-')
+        && stem.ends_with(|c: char| c.is_lowercase())
+        && tail.starts_with(|c: char| c.is_lowercase())
+    {
+        return format!("{stem}{tail}");
+    }
+    format!("{head} {tail}")
+}
+
+/// The first sentence of a list item, and the rest.
+fn first_sentence(text: &str) -> (&str, &str) {
+    let bytes = text.as_bytes();
+    for (i, _) in text.match_indices(". ") {
+        let before = text[..i].rsplit(' ').next().unwrap_or_default();
+        let after = bytes.get(i + 2).copied().unwrap_or(b' ');
+        let words_before = text[..i].split_whitespace().count();
+        if after.is_ascii_uppercase()
+            && before.len() >= 3
+            && before.chars().all(|c| c.is_lowercase())
+            && words_before >= 4
+        {
+            return (&text[..=i], text[i + 2..].trim());
+        }
+    }
+    (text, "")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn first_sentences() {
+        assert_eq!(
+            first_sentence("publish the service standard for all. An outline is in Annex 3"),
+            (
+                "publish the service standard for all.",
+                "An outline is in Annex 3"
+            )
+        );
+        assert_eq!(
+            first_sentence("work with the U.S. Customs office"),
+            ("work with the U.S. Customs office", "")
+        );
+    }
+
+    #[test]
+    fn wrapped_words_are_mended() {
+        assert_eq!(
+            join_wrapped("imple-", "mentation plan"),
+            "implementation plan"
+        );
+        assert_eq!(join_wrapped("state-", "Level"), "state- Level");
+    }
+}

@@ -1,0 +1,166 @@
+//! Which lines of a document are its plan items: the numbering scheme the
+//! document follows, decided once from the whole text so that an ordinary
+//! numbered list elsewhere is not mistaken for goals.
+
+use super::items::{self, Labelled};
+use super::lines::Line;
+use std::collections::{HashMap, HashSet};
+
+/// How the document marks its plan items.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Scheme {
+    /// Labels that name the level: `GOAL 1:`, `Objective 1.1:`, `Principle:`.
+    /// Holds the labels (lower case) from the top level down.
+    Labelled(Vec<String>),
+    /// Decimal numbers: `1.` above `1.1` above `1.1.1`.
+    Numbered,
+    /// Sections numbered in roman numerals, their sub-headings below them.
+    Roman,
+    /// Nothing recognizable.
+    None,
+}
+
+/// A line that starts a plan item under the chosen scheme.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ItemLine {
+    /// 0 for the top level.
+    pub level: usize,
+    /// Its printed number.
+    pub code: Option<String>,
+    /// Its title.
+    pub title: String,
+    /// The label it was printed with, if any.
+    pub label: Option<String>,
+}
+
+impl Scheme {
+    /// Decides the scheme from every line of the document.
+    pub fn detect(lines: &[Line]) -> Self {
+        let labelled = labelled_levels(lines);
+        if !labelled.is_empty() {
+            return Self::Labelled(labelled);
+        }
+        let codes: HashSet<String> = lines
+            .iter()
+            .filter(|l| !l.blank)
+            .filter_map(|l| items::numbered(&l.text))
+            .map(|(code, _)| code)
+            .collect();
+        let nested = codes
+            .iter()
+            .filter(|c| c.contains('.') && codes.contains(parent_code(c)))
+            .count();
+        if nested >= 2 {
+            return Self::Numbered;
+        }
+        let romans = lines
+            .iter()
+            .filter(|l| l.heading > 0 && items::roman(&l.text).is_some())
+            .count();
+        if romans >= 2 {
+            return Self::Roman;
+        }
+        Self::None
+    }
+
+    /// The item a line starts, if it starts one under this scheme.
+    pub fn item(&self, line: &Line) -> Option<ItemLine> {
+        if line.blank {
+            return None;
+        }
+        match self {
+            Self::Labelled(labels) => {
+                let Labelled { label, code, title } = items::labelled(&line.text)?;
+                let level = labels.iter().position(|l| *l == label.to_lowercase())?;
+                Some(ItemLine {
+                    level,
+                    code,
+                    title,
+                    label: Some(label),
+                })
+            }
+            Self::Numbered => {
+                let (code, title) = items::numbered(&line.text)?;
+                Some(ItemLine {
+                    level: code.split('.').count() - 1,
+                    code: Some(code),
+                    title,
+                    label: None,
+                })
+            }
+            Self::Roman => {
+                if line.heading == 0 {
+                    return None;
+                }
+                let (code, title) = items::roman(&line.text)?;
+                Some(ItemLine {
+                    level: 0,
+                    code: Some(code),
+                    title,
+                    label: None,
+                })
+            }
+            Self::None => None,
+        }
+    }
+}
+
+/// `1.2` → `1`; `1` → `1`.
+pub fn parent_code(code: &str) -> &str {
+    code.rsplit_once(['.', ':']).map_or(code, |(head, _)| head)
+}
+
+/// Labels printed at least twice as item lines, ordered from the top level:
+/// by the depth of their numbers, then by heading level, then by first use.
+fn labelled_levels(lines: &[Line]) -> Vec<String> {
+    struct Seen {
+        count: usize,
+        first: usize,
+        depth: usize,
+        heading: u8,
+    }
+    let mut seen: HashMap<String, Seen> = HashMap::new();
+    for (i, line) in lines.iter().enumerate() {
+        if line.blank {
+            continue;
+        }
+        let Some(found) = items::labelled(&line.text) else {
+            continue;
+        };
+        let key = found.label.to_lowercase();
+        let depth = found
+            .code
+            .as_deref()
+            .map_or(0, |c| c.split(['.', ':']).count());
+        let entry = seen.entry(key).or_insert(Seen {
+            count: 0,
+            first: i,
+            depth,
+            heading: line.heading,
+        });
+        entry.count += 1;
+        entry.depth = entry.depth.max(depth);
+        if entry.heading == 0 {
+            entry.heading = line.heading;
+        }
+    }
+    let mut labels: Vec<(String, Seen)> = seen.into_iter().filter(|(_, s)| s.count >= 2).collect();
+    let all_coded = labels.iter().all(|(_, s)| s.depth > 0);
+    let depths_differ = labels
+        .iter()
+        .map(|(_, s)| s.depth)
+        .collect::<HashSet<_>>()
+        .len()
+        == labels.len();
+    let all_headings = labels.iter().all(|(_, s)| s.heading > 0);
+    labels.sort_by_key(|(_, s)| {
+        if all_coded && depths_differ {
+            (s.depth, 0, s.first)
+        } else if all_headings {
+            (0, usize::from(s.heading), s.first)
+        } else {
+            (0, 0, s.first)
+        }
+    });
+    labels.into_iter().map(|(label, _)| label).collect()
+}
