@@ -4,7 +4,7 @@
 
 use super::items;
 use super::lines::{Line, collapse};
-use super::scheme::{ItemLine, Scheme, parent_code};
+use super::scheme::{ItemLine, Scheme, Template, parent_code};
 use super::similar::{fold, similar};
 use super::table::{horizon_label, split_items};
 use crate::{RawNode, Warning};
@@ -63,6 +63,11 @@ pub fn build(lines: &[Line], scheme: &Scheme, warnings: &mut Vec<Warning>) -> Bu
         labels: Vec::new(),
         section_open: true,
         section_heading: 0,
+        candidate: None,
+        in_group: false,
+        in_actions: false,
+        last_bullet_line: 0,
+        last_heading: None,
         warnings,
     };
     for line in lines {
@@ -94,6 +99,16 @@ struct Builder<'a> {
     /// Under the roman scheme: whether the current section holds plan items.
     section_open: bool,
     section_heading: u8,
+    /// Under the template scheme: the last plain heading, which becomes an
+    /// item when the template's first sub-section follows it.
+    candidate: Option<(String, u32)>,
+    in_group: bool,
+    in_actions: bool,
+    /// The line where the last list item ends.
+    last_bullet_line: u32,
+    /// A heading since the last item that is not an item itself: the title of
+    /// an unnumbered parent whose number only its children imply.
+    last_heading: Option<(String, u32)>,
     warnings: &'a mut Vec<Warning>,
 }
 
@@ -129,6 +144,22 @@ impl Builder<'_> {
         if line.blank {
             return;
         }
+        if let Scheme::Template(template) = self.scheme
+            && self.template_line(template, line)
+        {
+            return;
+        }
+        if !line.bullet
+            && line.heading == 0
+            && self.table.is_none()
+            && let Some(last) = self.last_bullet
+            && line.no == self.last_bullet_line + 1
+        {
+            let node = &mut self.nodes[last];
+            node.title = join_wrapped(&node.title, &line.text);
+            self.last_bullet_line = line.no;
+            return;
+        }
         if let Some(item) = self.scheme.item(line) {
             self.item(line, item);
             return;
@@ -143,6 +174,7 @@ impl Builder<'_> {
         {
             let node = &mut self.nodes[last];
             node.title = join_wrapped(&node.title, &line.text);
+            self.last_bullet_line = line.no;
             return;
         }
         if let Some(parent) = self.table_header(line) {
@@ -182,6 +214,9 @@ impl Builder<'_> {
             return;
         }
         self.last_bullet = None;
+        if line.heading > 0 || (line.is_capitals() && line.words() <= 12) {
+            self.last_heading = Some((line.text.clone(), line.no));
+        }
         if line.heading > 0 {
             self.list_parent = None;
             self.prose_since_item = true;
@@ -232,6 +267,7 @@ impl Builder<'_> {
         let idx = self.place(item, line);
         self.list_parent = Some(idx);
         self.prose_since_item = false;
+        self.last_heading = None;
     }
 
     /// Finds the node this item repeats, or makes a new one, and makes it current.
@@ -323,10 +359,15 @@ impl Builder<'_> {
         if let Some(&idx) = self.by_code.get(&(level, code.to_owned())) {
             return idx;
         }
+        let (title, line) = match self.last_heading.take() {
+            Some((heading, at)) if level == 0 => (heading, at),
+            _ => (String::new(), line),
+        };
         let idx = self.nodes.len();
         self.nodes.push(Node {
             level,
             code: Some(code.to_owned()),
+            title,
             line,
             ..Node::default()
         });
@@ -413,6 +454,73 @@ impl Builder<'_> {
         Some(parent)
     }
 
+    /// Headings and lists under the template scheme; false for lines it leaves
+    /// to the general rules.
+    fn template_line(&mut self, template: &Template, line: &Line) -> bool {
+        if line.heading > 0 {
+            self.close_table();
+            self.last_bullet = None;
+            let folded = super::scheme::fold(&line.text);
+            if template.sections.contains(&folded) {
+                if folded == template.first {
+                    self.in_group = false;
+                    if let Some((title, no)) = self.candidate.take() {
+                        let item = ItemLine {
+                            level: 0,
+                            code: None,
+                            title,
+                            label: None,
+                        };
+                        let at = Line { no, ..line.clone() };
+                        self.place(item, &at);
+                        self.in_group = true;
+                    }
+                }
+                self.in_actions = self.in_group && folded == template.actions;
+                self.path.truncate(1);
+                self.list_parent = None;
+                self.prose_since_item = true;
+            } else if self.in_actions && !self.path.is_empty() {
+                self.path.truncate(1);
+                let item = ItemLine {
+                    level: 1,
+                    code: None,
+                    title: line.text.clone(),
+                    label: None,
+                };
+                let idx = self.place(item, line);
+                self.list_parent = Some(idx);
+                self.prose_since_item = false;
+            } else {
+                self.candidate = Some((line.text.clone(), line.no));
+                self.in_actions = false;
+                self.list_parent = None;
+                self.prose_since_item = true;
+            }
+            return true;
+        }
+        if !self.in_actions {
+            return false;
+        }
+        if line.text.ends_with(':') && self.path.len() == 1 && !line.bullet {
+            let item = ItemLine {
+                level: 1,
+                code: None,
+                title: line.text.trim_end_matches(':').to_owned(),
+                label: None,
+            };
+            let idx = self.place(item, line);
+            self.list_parent = Some(idx);
+            return true;
+        }
+        if (line.bullet || line.quote) && self.path.len() > 1 {
+            self.prose_since_item = false;
+            self.bullet(line);
+            return true;
+        }
+        false
+    }
+
     fn bullet(&mut self, line: &Line) {
         let Some(parent) = self.list_parent.filter(|_| !self.prose_since_item) else {
             self.last_bullet = None;
@@ -429,6 +537,7 @@ impl Builder<'_> {
         });
         self.nodes[parent].children.push(idx);
         self.last_bullet = Some(idx);
+        self.last_bullet_line = line.no;
     }
 
     /// Turns the rows of the open table into items with horizons.

@@ -11,8 +11,10 @@ pub struct Line {
     pub text: String,
     /// Markdown heading level (1 for `#`), 0 for none.
     pub heading: u8,
-    /// A list item (`-`, `*`, `•`, `›`, `>` quote of a list item).
+    /// A list item (`-`, `*`, `•`, `›`).
     pub bullet: bool,
+    /// A quoted line (`> `), which extraction sometimes makes of a list item.
+    pub quote: bool,
     /// Starts with white space (a table cell or a wrapped list item).
     pub indented: bool,
     /// Ended in a page reference (`…… 12`, a tab and a number): a contents entry.
@@ -64,6 +66,12 @@ fn clean(no: u32, raw: &str) -> Line {
         heading = 0;
     }
     let mut rest = rest.trim_start();
+    if heading == 0
+        && let Some((level, text)) = template_heading(rest)
+    {
+        heading = level;
+        rest = text;
+    }
     let rest_quoted = rest.strip_prefix("> ");
     if let Some(r) = rest_quoted {
         rest = r.trim_start();
@@ -100,11 +108,26 @@ fn clean(no: u32, raw: &str) -> Line {
         text: if blank { String::new() } else { text },
         heading,
         bullet,
+        quote: rest_quoted.is_some(),
         indented,
         toc,
         blank,
         cells,
     }
+}
+
+/// A heading written as a site-template directive:
+/// `{% include hx.html lvl=3 text="Transform procurement" %}`.
+fn template_heading(line: &str) -> Option<(u8, &str)> {
+    let inner = line.strip_prefix("{%")?;
+    let level_at = inner.find("lvl=")? + 4;
+    let level = inner[level_at..].chars().next()?.to_digit(10)?;
+    let text_at = inner.find("text=\"")? + 6;
+    let len = inner[text_at..].find('"')?;
+    Some((
+        u8::try_from(level).ok()?.clamp(1, 6),
+        &inner[text_at..text_at + len],
+    ))
 }
 
 /// Drops Markdown emphasis, links (keeping their text), HTML tags and
@@ -280,6 +303,8 @@ mod tests {
         assert_eq!(l.text, "see the standard for_details");
         assert!(one("{: .action-dep-response}").blank);
         assert_eq!(one("{include action01-case-study.md}").text, "");
+        let l = one("{% include hx.html lvl=3 text=\"Transform procurement\" id=\"x\" %}");
+        assert_eq!((l.heading, l.text.as_str()), (3, "Transform procurement"));
     }
 
     #[test]

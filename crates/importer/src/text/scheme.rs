@@ -16,6 +16,10 @@ pub enum Scheme {
     Numbered,
     /// Sections numbered in roman numerals, their sub-headings below them.
     Roman,
+    /// Unnumbered headings, each followed by the same set of sub-sections
+    /// ("Current situation", "How we'll do this", …): the headings are the
+    /// items, and the sub-headings of the action sub-section are below them.
+    Template(Template),
     /// Nothing recognizable.
     None,
 }
@@ -52,6 +56,9 @@ impl Scheme {
             .count();
         if nested >= 2 {
             return Self::Numbered;
+        }
+        if let Some(template) = Template::detect(lines) {
+            return Self::Template(template);
         }
         let romans = lines
             .iter()
@@ -100,7 +107,7 @@ impl Scheme {
                     label: None,
                 })
             }
-            Self::None => None,
+            Self::Template(_) | Self::None => None,
         }
     }
 }
@@ -163,4 +170,64 @@ fn labelled_levels(lines: &[Line]) -> Vec<String> {
         }
     });
     labels.into_iter().map(|(label, _)| label).collect()
+}
+
+/// The repeated sub-sections of a templated document.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Template {
+    /// Folded titles of the sub-headings that every item repeats.
+    pub sections: HashSet<String>,
+    /// The one that opens each item's group.
+    pub first: String,
+    /// The one that holds the item's actions.
+    pub actions: String,
+}
+
+/// Words that name the sub-section holding the actions.
+const ACTION_SECTION_WORDS: &[&str] = &[
+    "how we",
+    "actions",
+    "what we will do",
+    "next steps",
+    "initiatives",
+    "our approach",
+    "we will",
+];
+
+impl Template {
+    fn detect(lines: &[Line]) -> Option<Self> {
+        let headings: Vec<String> = lines
+            .iter()
+            .filter(|l| l.heading > 0 && !l.blank)
+            .map(|l| fold(&l.text))
+            .collect();
+        let mut counts: HashMap<&str, usize> = HashMap::new();
+        for h in &headings {
+            *counts.entry(h.as_str()).or_default() += 1;
+        }
+        let sections: HashSet<String> = counts
+            .iter()
+            .filter(|(_, n)| **n >= 3)
+            .map(|(h, _)| (*h).to_owned())
+            .collect();
+        if sections.len() < 2 {
+            return None;
+        }
+        let actions = headings
+            .iter()
+            .filter(|h| sections.contains(*h))
+            .find(|h| ACTION_SECTION_WORDS.iter().any(|w| h.contains(w)))?
+            .clone();
+        let first = headings.iter().find(|h| sections.contains(*h))?.clone();
+        (first != actions).then_some(Self {
+            sections,
+            first,
+            actions,
+        })
+    }
+}
+
+/// Lower case, letters and digits only, single spaces.
+pub fn fold(text: &str) -> String {
+    super::similar::fold(&text.replace(['’', '\''], ""))
 }
