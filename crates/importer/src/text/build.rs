@@ -20,10 +20,15 @@ struct Node {
     line: u32,
     /// Other spellings of the title seen (contents, overviews), for casing.
     spellings: Vec<String>,
+    /// Paragraphs of prose beneath it.
     description: Vec<String>,
+    /// The line where the description's last paragraph ends.
+    description_line: u32,
     horizon: Option<Horizon>,
     children: Vec<usize>,
     from_list: bool,
+    /// Cut from a table row that may have held several initiatives.
+    from_row: bool,
     dropped: bool,
 }
 
@@ -33,6 +38,8 @@ struct Row {
     text: String,
     line: u32,
     continues: bool,
+    /// A list item: one initiative, never split.
+    whole: bool,
 }
 
 /// What the builder found: the tree and the level names tables gave.
@@ -68,6 +75,8 @@ pub fn build(lines: &[Line], scheme: &Scheme, warnings: &mut Vec<Warning>) -> Bu
         in_actions: false,
         last_bullet_line: 0,
         last_heading: None,
+        items_placed: 0,
+        last_list: None,
         warnings,
     };
     for line in lines {
@@ -109,8 +118,24 @@ struct Builder<'a> {
     /// A heading since the last item that is not an item itself: the title of
     /// an unnumbered parent whose number only its children imply.
     last_heading: Option<(String, u32)>,
+    /// How many items have been placed so far.
+    items_placed: usize,
+    /// The last table's parent, its rows' items, and `items_placed` then.
+    last_list: Option<(usize, Vec<usize>, usize)>,
     warnings: &'a mut Vec<Warning>,
 }
+
+/// What a table beneath an item lists: the plan's lowest level.
+const LIST_NOUNS: &[&str] = &[
+    "initiative",
+    "action",
+    "project",
+    "activity",
+    "commitment",
+    "deliverable",
+    "task",
+    "milestone",
+];
 
 /// Section titles that are front or back matter, never plan items.
 const NOT_PLAN_SECTIONS: &[&str] = &[
@@ -179,6 +204,7 @@ impl Builder<'_> {
         }
         if let Some(parent) = self.table_header(line) {
             self.close_table();
+            self.second_list_in_a_row(parent);
             self.table = Some(parent);
             return;
         }
@@ -193,17 +219,21 @@ impl Builder<'_> {
                 text: rest.to_owned(),
                 line: line.no,
                 continues: rest.starts_with(|c: char| c.is_lowercase()),
+                whole: false,
             });
             return;
         }
         if self.table.is_some() {
-            if line.indented || line.bullet || line.cells.len() > 1 {
+            let wrapped = self.rows.last().is_some_and(|r| r.line + 1 == line.no)
+                && line.text.starts_with(|c: char| c.is_lowercase());
+            if line.indented || line.bullet || line.cells.len() > 1 || wrapped {
                 let continues = !line.bullet && line.text.starts_with(|c: char| c.is_lowercase());
                 self.rows.push(Row {
                     horizon: None,
                     text: line.text.clone(),
                     line: line.no,
                     continues,
+                    whole: line.bullet,
                 });
                 return;
             }
@@ -230,7 +260,13 @@ impl Builder<'_> {
             {
                 let node = &mut self.nodes[current];
                 if node.description.iter().map(String::len).sum::<usize>() < 4000 {
-                    node.description.push(line.text.clone());
+                    match node.description.last_mut() {
+                        Some(last) if node.description_line + 1 == line.no => {
+                            *last = join_wrapped(last, &line.text);
+                        }
+                        _ => node.description.push(line.text.clone()),
+                    }
+                    node.description_line = line.no;
                 }
             }
         }
@@ -337,6 +373,7 @@ impl Builder<'_> {
                 idx
             }
         };
+        self.items_placed += 1;
         let level = self.nodes[idx].level;
         self.path.truncate(level);
         while self.path.len() < level {
@@ -440,6 +477,10 @@ impl Builder<'_> {
         }
         let text = line.text.trim_end_matches(':');
         let name = items::noun_in(text)?;
+        let lower = name.to_lowercase();
+        if !LIST_NOUNS.iter().any(|n| lower.ends_with(n)) {
+            return None;
+        }
         if !text.to_lowercase().ends_with('s') {
             return None;
         }
@@ -553,7 +594,12 @@ impl Builder<'_> {
             if row.horizon.is_some() {
                 current = row.horizon;
             }
-            for (k, piece) in split_items(&row.text).into_iter().enumerate() {
+            let pieces = if row.whole {
+                vec![row.text.clone()]
+            } else {
+                split_items(&row.text)
+            };
+            for (k, piece) in pieces.into_iter().enumerate() {
                 let continues = k == 0 && row.continues;
                 if continues && let Some(&last) = made.last() {
                     let node = &mut self.nodes[last];
@@ -567,13 +613,59 @@ impl Builder<'_> {
                     line: row.line,
                     horizon: current,
                     from_list: true,
+                    from_row: !row.whole,
                     ..Node::default()
                 });
                 self.nodes[parent].children.push(idx);
                 made.push(idx);
             }
         }
+        if !made.is_empty() {
+            self.last_list = Some((parent, made, self.items_placed));
+        }
         self.prose_since_item = true;
+    }
+
+    /// Two-column layouts print two items' prose, then both their lists:
+    /// when a second list follows the first with no item between them and
+    /// the item before has no list of its own, the first list was that item's.
+    fn second_list_in_a_row(&mut self, parent: usize) {
+        let Some((owner, made, placed)) = self.last_list.take() else {
+            return;
+        };
+        if owner != parent || placed != self.items_placed {
+            return;
+        }
+        let level = self.nodes[parent].level;
+        let siblings = if level == 0 {
+            self.roots.clone()
+        } else {
+            self.path
+                .get(level - 1)
+                .map(|&p| self.nodes[p].children.clone())
+                .unwrap_or_default()
+        };
+        let Some(at) = siblings.iter().position(|&s| s == parent) else {
+            return;
+        };
+        let Some(&previous) = at.checked_sub(1).and_then(|i| siblings.get(i)) else {
+            return;
+        };
+        if !self.nodes[previous].children.is_empty() {
+            return;
+        }
+        self.nodes[parent].children.retain(|c| !made.contains(c));
+        self.nodes[previous].children.extend(&made);
+        if let Some(&first) = made.first() {
+            let line = self.nodes[first].line;
+            self.warnings.push(Warning::at(
+                line,
+                format!(
+                    "two lists follow two items' text (a two-column page); this one was given to {:?}, the next to {:?}",
+                    self.nodes[previous].title, self.nodes[parent].title
+                ),
+            ));
+        }
     }
 
     fn finish(mut self) -> Built {
@@ -695,8 +787,13 @@ impl Builder<'_> {
             children.push(child);
         }
         let node = &self.nodes[idx];
-        let (line, from_list, code, horizon) =
-            (node.line, node.from_list, node.code.clone(), node.horizon);
+        let (line, from_list, from_row, code, horizon) = (
+            node.line,
+            node.from_list,
+            node.from_row,
+            node.code.clone(),
+            node.horizon,
+        );
         let mut title = collapse(&node.title);
         if is_capitals(&title)
             && let Some(better) = node
@@ -717,7 +814,7 @@ impl Builder<'_> {
                 };
                 title = first.to_owned();
             }
-            self.check_list_item(&title, line);
+            self.check_list_item(&title, line, from_row);
         }
         Some(RawNode {
             code,
@@ -730,7 +827,7 @@ impl Builder<'_> {
         })
     }
 
-    fn check_list_item(&mut self, title: &str, line: u32) {
+    fn check_list_item(&mut self, title: &str, line: u32, from_row: bool) {
         let last = title.split_whitespace().last().unwrap_or_default();
         if title.ends_with([',', ';', '-', '–', '('])
             || ["and", "or", "of", "the", "to", "for", "with"].contains(&last)
@@ -739,7 +836,7 @@ impl Builder<'_> {
                 line,
                 format!("{title:?} ends mid-sentence; the text may have been cut off"),
             ));
-        } else if title.split_whitespace().count() > 24 {
+        } else if title.split_whitespace().count() > 24 || (from_row && may_be_several(title)) {
             self.warnings.push(Warning::at(
                 line,
                 format!(
@@ -753,6 +850,20 @@ impl Builder<'_> {
             ));
         }
     }
+}
+
+/// A row piece long enough, or capitalized enough, to hold several
+/// initiatives that no word boundary gave away.
+fn may_be_several(title: &str) -> bool {
+    let words: Vec<&str> = title.split_whitespace().collect();
+    let capitalized = words
+        .iter()
+        .filter(|w| {
+            w.trim_start_matches(['(', '"', '“'])
+                .starts_with(char::is_uppercase)
+        })
+        .count();
+    words.len() >= 20 || (words.len() >= 9 && capitalized * 10 >= words.len() * 6)
 }
 
 fn is_capitals(text: &str) -> bool {

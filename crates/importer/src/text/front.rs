@@ -14,6 +14,7 @@ fn is_heading(line: &Line) -> bool {
 /// Fills the outline's title, period, vision, mission, principles and capabilities.
 pub fn read(lines: &[Line], outline: &mut Outline) {
     outline.title = title(lines);
+    outline.organization = organization(lines);
     outline.period = period(lines);
     for (i, line) in lines.iter().enumerate() {
         if line.blank {
@@ -33,7 +34,7 @@ pub fn read(lines: &[Line], outline: &mut Outline) {
                 *slot = Some(rest.to_owned());
             } else if is_heading(line)
                 && line.words() <= 4
-                && lower.contains(word)
+                && lower.split(|c: char| !c.is_alphabetic()).any(|w| w == word)
                 && !lower.contains("practice")
             {
                 *slot = paragraph_after(lines, i);
@@ -176,6 +177,48 @@ fn title_case(text: &str) -> String {
         })
         .collect::<Vec<_>>()
         .join(" ")
+}
+
+/// Words in the name of a public body.
+const BODY_WORDS: &[&str] = &[
+    "department",
+    "office",
+    "city",
+    "county",
+    "agency",
+    "ministry",
+    "government",
+    "council",
+    "authority",
+    "services",
+    "administration",
+    "bureau",
+    "commission",
+    "secretariat",
+];
+
+/// The first short line near the top, in capitals or a heading, that names a public body.
+fn organization(lines: &[Line]) -> Option<String> {
+    let line = lines.iter().take(80).find(|l| {
+        !l.blank
+            && !l.toc
+            && (l.heading > 0 || l.is_capitals())
+            && (2..=10).contains(&l.words())
+            && {
+                let lower = l.text.to_lowercase();
+                lower
+                    .split(|c: char| !c.is_alphabetic())
+                    .any(|w| BODY_WORDS.contains(&w))
+                    && !lower.contains("plan")
+                    && !lower.contains("strateg")
+                    && !lower.contains("message")
+            }
+    })?;
+    Some(if line.is_capitals() {
+        title_case(&line.text)
+    } else {
+        line.text.clone()
+    })
 }
 
 /// The first span of years near the top: `2022-2026`, `2022 – 2026`, `2017–21`.

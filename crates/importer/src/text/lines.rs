@@ -217,9 +217,9 @@ fn strip_page_reference(text: &str) -> (String, bool) {
     let without_number = trimmed.trim_end_matches(|c: char| c.is_ascii_digit());
     let had_number =
         without_number.len() < trimmed.len() && trimmed.len() - without_number.len() <= 4;
-    let roman = trimmed
-        .rsplit_once([' ', '\t'])
-        .filter(|(_, r)| !r.is_empty() && r.len() <= 4 && r.chars().all(|c| matches!(c, 'i' | 'v' | 'x')));
+    let roman = trimmed.rsplit_once([' ', '\t']).filter(|(_, r)| {
+        !r.is_empty() && r.len() <= 4 && r.chars().all(|c| matches!(c, 'i' | 'v' | 'x'))
+    });
     let body = if had_number {
         without_number
     } else if let Some((head, _)) = roman {

@@ -10,8 +10,10 @@ use std::collections::{HashMap, HashSet};
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Scheme {
     /// Labels that name the level: `GOAL 1:`, `Objective 1.1:`, `Principle:`.
-    /// Holds the labels (lower case) from the top level down.
-    Labelled(Vec<String>),
+    /// Holds the labels (lower case) from the top level down, and how many
+    /// unlabelled levels sit above them (`Strategy 1.1` under an unnumbered
+    /// pillar heading has one).
+    Labelled(Vec<String>, usize),
     /// Decimal numbers: `1.` above `1.1` above `1.1.1`.
     Numbered,
     /// Sections numbered in roman numerals, their sub-headings below them.
@@ -40,9 +42,9 @@ pub struct ItemLine {
 impl Scheme {
     /// Decides the scheme from every line of the document.
     pub fn detect(lines: &[Line]) -> Self {
-        let labelled = labelled_levels(lines);
+        let (labelled, implied) = labelled_levels(lines);
         if !labelled.is_empty() {
-            return Self::Labelled(labelled);
+            return Self::Labelled(labelled, implied);
         }
         let codes: HashSet<String> = lines
             .iter()
@@ -76,9 +78,9 @@ impl Scheme {
             return None;
         }
         match self {
-            Self::Labelled(labels) => {
+            Self::Labelled(labels, implied) => {
                 let Labelled { label, code, title } = items::labelled(&line.text)?;
-                let level = labels.iter().position(|l| *l == label.to_lowercase())?;
+                let level = labels.iter().position(|l| *l == label.to_lowercase())? + implied;
                 Some(ItemLine {
                     level,
                     code,
@@ -118,12 +120,14 @@ pub fn parent_code(code: &str) -> &str {
 }
 
 /// Labels printed at least twice as item lines, ordered from the top level:
-/// by the depth of their numbers, then by heading level, then by first use.
-fn labelled_levels(lines: &[Line]) -> Vec<String> {
+/// by the depth of their numbers, then by heading level, then by first use;
+/// and the number of levels that the top label's numbers imply above it.
+fn labelled_levels(lines: &[Line]) -> (Vec<String>, usize) {
     struct Seen {
         count: usize,
         first: usize,
         depth: usize,
+        shallowest: usize,
         heading: u8,
     }
     let mut seen: HashMap<String, Seen> = HashMap::new();
@@ -143,10 +147,12 @@ fn labelled_levels(lines: &[Line]) -> Vec<String> {
             count: 0,
             first: i,
             depth,
+            shallowest: depth,
             heading: line.heading,
         });
         entry.count += 1;
         entry.depth = entry.depth.max(depth);
+        entry.shallowest = entry.shallowest.min(depth);
         if entry.heading == 0 {
             entry.heading = line.heading;
         }
@@ -169,7 +175,13 @@ fn labelled_levels(lines: &[Line]) -> Vec<String> {
             (0, 0, s.first)
         }
     });
-    labels.into_iter().map(|(label, _)| label).collect()
+    let implied = labels
+        .first()
+        .map_or(0, |(_, s)| s.shallowest.saturating_sub(1).min(2));
+    (
+        labels.into_iter().map(|(label, _)| label).collect(),
+        implied,
+    )
 }
 
 /// The repeated sub-sections of a templated document.
