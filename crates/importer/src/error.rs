@@ -34,6 +34,12 @@ pub enum ImportError {
         /// What is wrong.
         message: String,
     },
+    /// More items than any plan holds: not a plan, or a runaway document.
+    #[error("the document holds more than {limit} items; split it into several plans")]
+    TooManyItems {
+        /// The most items a document may hold.
+        limit: usize,
+    },
     /// Readable, but nothing in it looks like a plan item.
     #[error("found no goals, objectives or other plan items in the document")]
     NoPlan,

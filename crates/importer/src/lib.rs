@@ -29,12 +29,12 @@ pub fn import(bytes: &[u8], options: &ImportOptions) -> Result<Draft, ImportErro
     let outline = match kind {
         SourceKind::Text | SourceKind::Markdown => {
             let (text, warning) = decode(bytes);
-            let mut outline = text::read(&text, kind == SourceKind::Markdown);
+            let mut outline = text::read(&text, kind == SourceKind::Markdown)?;
             outline.warnings.extend(warning);
             outline
         }
-        SourceKind::Pdf => text::read(&pdf::extract_text(bytes)?, false),
-        SourceKind::Docx => text::read(&docx::extract_text(bytes)?, true),
+        SourceKind::Pdf => text::read(&pdf::extract_text(bytes)?, false)?,
+        SourceKind::Docx => text::read(&docx::extract_text(bytes)?, true)?,
         SourceKind::Stratml => stratml::read(&decode(bytes).0)?,
         SourceKind::PlanCodeYaml | SourceKind::PlanCodeJson => {
             return Err(ImportError::Unrecognized(

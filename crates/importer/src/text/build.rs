@@ -42,8 +42,14 @@ struct Row {
     whole: bool,
 }
 
+/// The most items a document may hold; far above any real plan (a federal
+/// portfolio holds a few thousand initiatives per plan).
+pub const MAX_ITEMS: usize = 50_000;
+
 /// What the builder found: the tree and the level names tables gave.
 pub struct Built {
+    /// More than [`MAX_ITEMS`] items were found; the rest were not read.
+    pub too_many: bool,
     /// The top-level nodes.
     pub nodes: Vec<RawNode>,
     /// The name of the level below the deepest item level, from a table's header.
@@ -60,6 +66,7 @@ pub fn build(lines: &[Line], scheme: &Scheme, warnings: &mut Vec<Warning>) -> Bu
         roots: Vec::new(),
         path: Vec::new(),
         by_code: HashMap::new(),
+        by_title: HashMap::new(),
         list_parent: None,
         prose_since_item: false,
         table: None,
@@ -93,6 +100,8 @@ struct Builder<'a> {
     /// The current node at each level.
     path: Vec<usize>,
     by_code: HashMap<(usize, String), usize>,
+    /// Unnumbered items by parent and folded title.
+    by_title: HashMap<(Option<usize>, String), usize>,
     /// The node whose list items directly follow.
     list_parent: Option<usize>,
     prose_since_item: bool,
@@ -166,7 +175,7 @@ fn is_front_or_back_matter(title: &str) -> bool {
 
 impl Builder<'_> {
     fn line(&mut self, line: &Line) {
-        if line.blank {
+        if line.blank || self.nodes.len() >= MAX_ITEMS {
             return;
         }
         if let Scheme::Template(template) = self.scheme
@@ -181,7 +190,7 @@ impl Builder<'_> {
             && line.no == self.last_bullet_line + 1
         {
             let node = &mut self.nodes[last];
-            node.title = join_wrapped(&node.title, &line.text);
+            extend_title(&mut node.title, &line.text);
             self.last_bullet_line = line.no;
             return;
         }
@@ -198,7 +207,7 @@ impl Builder<'_> {
             && !self.prose_since_item
         {
             let node = &mut self.nodes[last];
-            node.title = join_wrapped(&node.title, &line.text);
+            extend_title(&mut node.title, &line.text);
             self.last_bullet_line = line.no;
             return;
         }
@@ -313,11 +322,10 @@ impl Builder<'_> {
         } = item;
         let existing = match &code {
             Some(c) => self.by_code.get(&(level, c.clone())).copied(),
-            None => self
-                .siblings_of(level)
-                .iter()
-                .copied()
-                .find(|&s| fold(&self.nodes[s].title) == fold(&title)),
+            None => {
+                let parent = level.checked_sub(1).and_then(|l| self.path.get(l).copied());
+                self.by_title.get(&(parent, fold(&title))).copied()
+            }
         };
         let idx = match existing {
             Some(idx) => {
@@ -367,8 +375,15 @@ impl Builder<'_> {
                         self.roots.push(idx);
                     }
                 }
-                if let Some(c) = code {
-                    self.by_code.insert((level, c), idx);
+                match code {
+                    Some(c) => {
+                        self.by_code.insert((level, c), idx);
+                    }
+                    None => {
+                        let parent = level.checked_sub(1).and_then(|l| self.path.get(l).copied());
+                        let key = (parent, fold(&self.nodes[idx].title));
+                        self.by_title.insert(key, idx);
+                    }
                 }
                 idx
             }
@@ -414,17 +429,6 @@ impl Builder<'_> {
         }
         self.by_code.insert((level, code.to_owned()), idx);
         idx
-    }
-
-    fn siblings_of(&self, level: usize) -> Vec<usize> {
-        if level == 0 {
-            self.roots.clone()
-        } else {
-            self.path
-                .get(level - 1)
-                .map(|&p| self.nodes[p].children.clone())
-                .unwrap_or_default()
-        }
     }
 
     fn deepest(&self) -> Option<usize> {
@@ -603,7 +607,7 @@ impl Builder<'_> {
                 let continues = k == 0 && row.continues;
                 if continues && let Some(&last) = made.last() {
                     let node = &mut self.nodes[last];
-                    node.title = join_wrapped(&node.title, &piece);
+                    extend_title(&mut node.title, &piece);
                     continue;
                 }
                 let idx = self.nodes.len();
@@ -682,6 +686,7 @@ impl Builder<'_> {
             }
         }
         Built {
+            too_many: self.nodes.len() >= MAX_ITEMS,
             nodes: out,
             list_level_name: self.list_level_name,
             labels: self.labels,
@@ -764,11 +769,13 @@ impl Builder<'_> {
             let Some(child) = self.raw(c) else {
                 continue;
             };
-            let twice = children
-                .iter()
-                .rev()
-                .take(40)
-                .find(|k| similar(&k.title, &child.title));
+            let recent = children.iter().rev().take(40);
+            let twice = if children.len() < NEAR_REPEAT_CHECKED {
+                recent.clone().find(|k| similar(&k.title, &child.title))
+            } else {
+                let folded = fold(&child.title);
+                recent.clone().find(|k| fold(&k.title) == folded)
+            };
             if let Some(earlier) = twice {
                 let message = if fold(&earlier.title) == fold(&child.title) {
                     format!("{:?} is printed twice here; it was kept once", child.title)
@@ -869,6 +876,19 @@ fn may_be_several(title: &str) -> bool {
 fn is_capitals(text: &str) -> bool {
     let letters: Vec<char> = text.chars().filter(|c| c.is_alphabetic()).collect();
     letters.len() >= 2 && letters.iter().all(|c| !c.is_lowercase())
+}
+
+/// Beyond this many children of one item, only exact repeats are looked for.
+const NEAR_REPEAT_CHECKED: usize = 2_000;
+
+/// The longest an item's title grows by continuation lines; the reader
+/// stops joining there, so a pathological document cannot make it quadratic.
+const MAX_JOINED_CHARS: usize = 4000;
+
+fn extend_title(title: &mut String, tail: &str) {
+    if title.len() < MAX_JOINED_CHARS {
+        *title = join_wrapped(title, tail);
+    }
 }
 
 /// Joins a line to the one it continues, mending a word broken by a hyphen.

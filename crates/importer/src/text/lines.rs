@@ -23,6 +23,8 @@ pub struct Line {
     pub blank: bool,
     /// Cells, when the line had tabs between words (a flattened table row).
     pub cells: Vec<String>,
+    /// Longer than [`MAX_LINE_CHARS`]; only its start was read.
+    pub cut: bool,
 }
 
 impl Line {
@@ -41,19 +43,25 @@ impl Line {
 /// Splits and cleans a document's lines; lines too long for a plan item are
 /// kept (they are prose) but cut to a bounded size so later passes stay linear.
 pub fn split(text: &str) -> Vec<Line> {
-    text.split('\n')
+    let separator = if !text.contains('\n') && text.contains('\r') {
+        '\r'
+    } else {
+        '\n'
+    };
+    text.split(separator)
         .enumerate()
         .map(|(i, raw)| clean(u32::try_from(i + 1).unwrap_or(u32::MAX), raw))
         .collect()
 }
 
-const MAX_LINE_CHARS: usize = 20_000;
+/// The longest line read in full; a plan item is never this long.
+pub const MAX_LINE_CHARS: usize = 20_000;
 
 fn clean(no: u32, raw: &str) -> Line {
     let raw = raw.trim_end_matches(['\r', '\u{c}']);
-    let raw: &str = match raw.char_indices().nth(MAX_LINE_CHARS) {
-        Some((cut, _)) => &raw[..cut],
-        None => raw,
+    let (raw, cut): (&str, bool) = match raw.char_indices().nth(MAX_LINE_CHARS) {
+        Some((at, _)) => (&raw[..at], true),
+        None => (raw, false),
     };
     let indented = raw.starts_with([' ', '\t']);
     let mut rest = raw.trim_start_matches([' ', '\t', '\u{feff}']);
@@ -113,6 +121,7 @@ fn clean(no: u32, raw: &str) -> Line {
         toc,
         blank,
         cells,
+        cut,
     }
 }
 

@@ -14,19 +14,33 @@ mod scheme;
 mod similar;
 mod table;
 
-use crate::Outline;
+use crate::{ImportError, Outline, Warning};
 use scheme::Scheme;
 
 /// The plan a text describes.
-pub fn read(text: &str, _markdown: bool) -> Outline {
+pub fn read(text: &str, _markdown: bool) -> Result<Outline, ImportError> {
     let lines = lines::split(text);
     let scheme = Scheme::detect(&lines);
     let mut outline = Outline::default();
     let built = build::build(&lines, &scheme, &mut outline.warnings);
+    if built.too_many {
+        return Err(ImportError::TooManyItems {
+            limit: build::MAX_ITEMS,
+        });
+    }
+    for line in lines.iter().filter(|l| l.cut) {
+        outline.warnings.push(Warning::at(
+            line.no,
+            format!(
+                "this line is longer than {} characters; only its start was read",
+                lines::MAX_LINE_CHARS
+            ),
+        ));
+    }
     front::read(&lines, &mut outline);
     outline.levels = level_names(&lines, &scheme, &built);
     outline.nodes = built.nodes;
-    outline
+    Ok(outline)
 }
 
 /// "STRATEGIC GOALS (STRATEGIES) & OBJECTIVES" → Goal, Objective: a heading
