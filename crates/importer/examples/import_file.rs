@@ -1,6 +1,8 @@
 //! Prints the draft plan-as-code JSON (with warnings) of one document, for
 //! scoring an import by hand: `cargo run -p lodestar-importer --example import_file -- FILE`.
 
+#![allow(clippy::print_stdout)] // a command-line tool: its output is the point
+
 use lodestar_importer::{ImportOptions, import};
 
 fn main() {

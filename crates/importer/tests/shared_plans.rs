@@ -93,7 +93,7 @@ fn every_shared_plan_imports_at_or_above_its_target() {
             .output()
             .expect("python3 runs plan-score");
         let report = String::from_utf8_lossy(&output.stdout).into_owned();
-        println!("== {name}\n{report}");
+        eprintln!("== {name}\n{report}");
         let it_plan = IT_PLANS.contains(&name.as_str());
         for level in levels(&report) {
             let target = match (it_plan, level.name.as_str()) {

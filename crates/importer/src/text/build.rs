@@ -5,7 +5,7 @@
 use super::items;
 use super::lines::{Line, collapse};
 use super::scheme::{ItemLine, Scheme, Template, parent_code};
-use super::similar::{fold, similar};
+use super::similar::{fold, similar, similar_folded};
 use super::table::{horizon_label, split_items};
 use crate::{RawNode, Warning};
 use lodestar_domain::Horizon;
@@ -737,25 +737,46 @@ impl Builder<'_> {
 
     /// Every contents entry should name an item of the body.
     fn cross_check_contents(&mut self) {
-        for (line, title) in std::mem::take(&mut self.contents) {
-            let found = self.nodes.iter().any(|n| {
-                !n.dropped
-                    && (similar(&n.title, &title) || n.spellings.iter().any(|s| similar(s, &title)))
-            });
-            if found {
-                for n in self
-                    .nodes
-                    .iter_mut()
-                    .filter(|n| fold(&n.title) == fold(&title))
-                {
-                    n.spellings.push(title.clone());
-                }
-            } else {
+        let contents = std::mem::take(&mut self.contents);
+        if contents.is_empty() {
+            return;
+        }
+        let items: Vec<(usize, Vec<String>)> = self
+            .nodes
+            .iter()
+            .enumerate()
+            .filter(|(_, n)| !n.dropped && !n.from_list)
+            .map(|(i, n)| {
+                (
+                    i,
+                    std::iter::once(&n.title)
+                        .chain(&n.spellings)
+                        .map(|t| fold(t))
+                        .collect(),
+                )
+            })
+            .collect();
+        let exact: HashMap<&str, usize> = items
+            .iter()
+            .map(|(i, folds)| (folds[0].as_str(), *i))
+            .collect();
+        let mut spellings = Vec::new();
+        for (line, title) in contents {
+            let folded = fold(&title);
+            if let Some(&i) = exact.get(folded.as_str()) {
+                spellings.push((i, title));
+            } else if !items
+                .iter()
+                .any(|(_, folds)| folds.iter().any(|f| similar_folded(f, &folded)))
+            {
                 self.warnings.push(Warning::at(
                     line,
                     format!("the contents list {title:?}, but no such item was found in the body"),
                 ));
             }
+        }
+        for (i, title) in spellings {
+            self.nodes[i].spellings.push(title);
         }
     }
 

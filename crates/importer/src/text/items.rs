@@ -44,7 +44,7 @@ pub struct Labelled {
 
 /// Reads `Label [number][:.-–] Title`.
 pub fn labelled(text: &str) -> Option<Labelled> {
-    let lower = text.to_lowercase();
+    let lower = text.to_ascii_lowercase();
     let mut label_len = None;
     'outer: for prefix in std::iter::once("").chain(LABEL_PREFIXES.iter().copied()) {
         let rest = if prefix.is_empty() {
@@ -56,11 +56,11 @@ pub fn labelled(text: &str) -> Option<Labelled> {
             }
         };
         for noun in LEVEL_NOUNS {
-            if let Some(after) = rest.strip_prefix(noun) {
-                if after.is_empty() || after.starts_with([' ', ':', '\u{a0}']) {
-                    label_len = Some(lower.len() - after.len());
-                    break 'outer;
-                }
+            if let Some(after) = rest.strip_prefix(noun)
+                && (after.is_empty() || after.starts_with([' ', ':', '\u{a0}']))
+            {
+                label_len = Some(lower.len() - after.len());
+                break 'outer;
             }
         }
     }

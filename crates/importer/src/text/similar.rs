@@ -24,14 +24,18 @@ const MAX_COMPARED: usize = 400;
 
 /// Equal when folded, or within one edit in ten.
 pub fn similar(a: &str, b: &str) -> bool {
-    let (a, b) = (fold(a), fold(b));
+    similar_folded(&fold(a), &fold(b))
+}
+
+/// [`similar`] for titles already folded.
+pub fn similar_folded(a: &str, b: &str) -> bool {
     if a.is_empty() || b.is_empty() {
         return false;
     }
     if a == b {
         return true;
     }
-    if numbers(&a) != numbers(&b) {
+    if numbers(a) != numbers(b) {
         return false;
     }
     let (a, b): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());

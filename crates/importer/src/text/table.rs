@@ -337,7 +337,8 @@ fn starts_new_item(before_prev: Option<&str>, prev: &str, word: &str, next: Opti
         if (is_strong_verb(prev) || MODIFIERS.contains(&prev)) && is_acronym(word) {
             return false;
         }
-        let governed = before_prev.is_some_and(|w| GOVERNING.contains(&w.to_lowercase().as_str()));
+        let governed = is_acronym(word)
+            && before_prev.is_some_and(|w| GOVERNING.contains(&w.to_lowercase().as_str()));
         return !governed;
     }
     let verb = is_verb(word);
