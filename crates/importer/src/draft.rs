@@ -137,12 +137,24 @@ impl Outline {
     /// does not fit the plan model is shortened, renamed or dropped, with a warning.
     pub fn finish(mut self, source: SourceKind, options: &ImportOptions) -> Draft {
         let mut warnings = std::mem::take(&mut self.warnings);
-        let title = self
+        let title = match self
             .title
             .as_deref()
             .and_then(|t| name_or_cut(t, None, &mut warnings))
-            .or_else(|| name_or_cut(file_stem(&options.source_name), None, &mut Vec::new()))
-            .unwrap_or_else(|| Name::parse("Imported plan").expect("valid"));
+        {
+            Some(title) => title,
+            None => {
+                let stem = file_stem(&options.source_name);
+                let title = name_or_cut(stem, None, &mut Vec::new())
+                    .filter(|_| !stem.starts_with('<'))
+                    .unwrap_or_else(|| Name::parse("Imported plan").expect("valid"));
+                warnings.push(Warning::general(format!(
+                    "the document has no title that names a plan; it is called {:?} for now",
+                    title.as_str()
+                )));
+                title
+            }
+        };
         let organization = options
             .organization
             .as_deref()
@@ -169,7 +181,14 @@ impl Outline {
             .key
             .as_deref()
             .and_then(|k| Key::parse(k).ok())
-            .unwrap_or_else(|| slug_key(&format!("{} {}", title.as_str(), period.start_year)));
+            .unwrap_or_else(|| {
+                let year = period.start_year.to_string();
+                if title.as_str().contains(&year) {
+                    slug_key(title.as_str())
+                } else {
+                    slug_key(&format!("{} {year}", title.as_str()))
+                }
+            });
 
         let mut codes = Codes::default();
         let mut measure_keys = HashSet::new();
@@ -493,7 +512,7 @@ mod tests {
         let draft = outline.finish(SourceKind::Text, &options());
         let doc = &draft.document;
         assert!(doc.validate().is_ok(), "{:?}", doc.validate());
-        assert_eq!(doc.key.as_str(), "harbor-falls-it-plan-2025-2028-2025");
+        assert_eq!(doc.key.as_str(), "harbor-falls-it-plan-2025-2028");
         assert_eq!(doc.status, PlanStatus::Draft);
         assert_eq!(doc.levels.describe(), "Pillar, Objective");
         assert_eq!(

@@ -443,3 +443,18 @@ fn a_document_with_no_plan_items_is_an_error_that_says_so() {
     .unwrap_err();
     assert!(err.to_string().contains("no goals, objectives"), "{err}");
 }
+
+#[test]
+fn a_plan_with_a_single_goal_keeps_it_above_its_objectives() {
+    let draft =
+        read("GOAL 1: Residents first\nObjective 1.1: Open data\nObjective 1.2: Plain language\n");
+    assert_eq!(
+        outline(&draft),
+        [
+            "1 Residents first",
+            "  1.1 Open data",
+            "  1.2 Plain language"
+        ]
+    );
+    assert_eq!(draft.document.levels.describe(), "Goal, Objective");
+}

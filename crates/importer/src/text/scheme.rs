@@ -157,7 +157,18 @@ fn labelled_levels(lines: &[Line]) -> (Vec<String>, usize) {
             entry.heading = line.heading;
         }
     }
-    let mut labels: Vec<(String, Seen)> = seen.into_iter().filter(|(_, s)| s.count >= 2).collect();
+    // A label printed once still names a level when its number is the
+    // parent of a repeated label's numbers (a plan with one goal).
+    let deepest_repeated = seen
+        .values()
+        .filter(|s| s.count >= 2)
+        .map(|s| s.shallowest)
+        .max()
+        .unwrap_or(0);
+    let mut labels: Vec<(String, Seen)> = seen
+        .into_iter()
+        .filter(|(_, s)| s.count >= 2 || (s.depth > 0 && s.depth < deepest_repeated))
+        .collect();
     let all_coded = labels.iter().all(|(_, s)| s.depth > 0);
     let depths_differ = labels
         .iter()
