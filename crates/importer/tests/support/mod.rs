@@ -1,0 +1,2 @@
+pub mod make_docx;
+pub mod make_pdf;
