@@ -2,6 +2,7 @@
 //! precisely: the caller's mistake (and where it is) or ours.
 
 use lodestar_domain::ValidationError;
+use lodestar_importer::ImportError;
 use lodestar_storage::StorageError;
 
 /// Why an operation did not happen. Nothing was written in any case.
@@ -46,9 +47,18 @@ pub enum ServiceError {
         /// What was wrong, and what was expected.
         message: String,
     },
+    /// A document cannot be imported at all: it is empty, too large, of no
+    /// known format, damaged, or holds nothing that looks like a plan.
+    #[error("{source_name}: {reason}")]
+    Unreadable {
+        /// The file (or upload) the document came from.
+        source_name: String,
+        /// Why the importer could not read it.
+        reason: ImportError,
+    },
     /// Something failed on our side; details are logged, not shown.
     #[error("internal error: {0}")]
-    Internal(StorageError),
+    Internal(Box<dyn std::error::Error + Send + Sync>),
 }
 
 /// Shorthand for service results.
@@ -60,7 +70,7 @@ impl From<StorageError> for ServiceError {
             StorageError::NotFound { entity, id } => Self::NotFound { entity, id },
             StorageError::Conflict { field, message } => Self::Conflict { field, message },
             StorageError::Invalid(e) => Self::Invalid(e),
-            other => Self::Internal(other),
+            other => Self::Internal(Box::new(other)),
         }
     }
 }

@@ -9,6 +9,7 @@
 mod error;
 mod evidence;
 mod execution;
+pub mod imports;
 pub mod measures;
 mod milestones;
 pub mod plan_code;
@@ -18,6 +19,7 @@ mod tree;
 
 pub use error::{ServiceError, ServiceResult};
 pub use execution::{NodeReport, OverdueNode, StatusReport};
+pub use imports::{DocumentImport, Draft, Overrides, SourceKind, Warning};
 pub use lodestar_storage::{ImportCounts, MeasureHealth, NodeStatus, Recorded, Store};
 use time::Date;
 

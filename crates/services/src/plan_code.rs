@@ -7,8 +7,8 @@
 
 use crate::{App, ServiceError, ServiceResult};
 use lodestar_domain::document::{
-    DepartmentEntry, FORMAT, MeasureEntry, MilestoneEntry, NodeEntry, OrganizationRef, PersonEntry,
-    PlanDocument, SupportEntry, TagEntry,
+    DepartmentEntry, FORMAT, FlatNode, MeasureEntry, MilestoneEntry, NodeEntry, OrganizationRef,
+    PersonEntry, PlanDocument, SupportEntry, TagEntry,
 };
 use lodestar_domain::*;
 use lodestar_storage::ExportedPlan;
@@ -276,6 +276,56 @@ impl EntryContext<'_> {
     }
 }
 
+/// Checks every rule of a plan document that needs no stored data, as of
+/// `today` (a milestone cannot be done in the future), and returns its nodes
+/// in tree order. `source_name` is how errors refer to the document.
+pub fn check<'a>(
+    source_name: &str,
+    doc: &'a PlanDocument,
+    today: time::Date,
+) -> ServiceResult<Vec<FlatNode<'a>>> {
+    let invalid = |errors| ServiceError::InvalidDocument {
+        source_name: source_name.to_owned(),
+        errors,
+    };
+    let flat = doc.validate().map_err(invalid)?;
+    let future: Vec<ValidationError> = flat
+        .iter()
+        .flat_map(|f| {
+            f.entry
+                .milestones
+                .iter()
+                .enumerate()
+                .filter_map(move |(i, m)| {
+                    m.done_date.filter(|d| d.date() > today).map(|d| {
+                        ValidationError::new(
+                            format!("{}.milestones[{i}].done_date", f.path),
+                            format!("a milestone cannot be done on a future date ({d})"),
+                        )
+                    })
+                })
+        })
+        .collect();
+    if future.is_empty() {
+        Ok(flat)
+    } else {
+        Err(invalid(future))
+    }
+}
+
+/// A storage error met while writing a plan document: a rule only the stored
+/// data can tell (an alignment target that does not exist) is a problem in
+/// the document, reported with its place.
+pub(crate) fn stored(source_name: &str, err: lodestar_storage::StorageError) -> ServiceError {
+    match ServiceError::from(err) {
+        ServiceError::Invalid(e) => ServiceError::InvalidDocument {
+            source_name: source_name.to_owned(),
+            errors: vec![e],
+        },
+        other => other,
+    }
+}
+
 impl App {
     /// Reads a plan document and stores it as a new plan, all or nothing.
     /// `source_name` (a file name) is how errors refer to the document.
@@ -290,42 +340,12 @@ impl App {
         source_name: &str,
         doc: &PlanDocument,
     ) -> ServiceResult<Plan> {
-        let invalid = |errors| ServiceError::InvalidDocument {
-            source_name: source_name.to_owned(),
-            errors,
-        };
-        let flat = doc.validate().map_err(invalid)?;
-        let today = self.today();
-        let future: Vec<ValidationError> = flat
-            .iter()
-            .flat_map(|f| {
-                f.entry
-                    .milestones
-                    .iter()
-                    .enumerate()
-                    .filter_map(move |(i, m)| {
-                        m.done_date.filter(|d| d.date() > today).map(|d| {
-                            ValidationError::new(
-                                format!("{}.milestones[{i}].done_date", f.path),
-                                format!("a milestone cannot be done on a future date ({d})"),
-                            )
-                        })
-                    })
-            })
-            .collect();
-        if !future.is_empty() {
-            return Err(invalid(future));
-        }
-        let id =
-            self.store().import_document(doc, &flat).await.map_err(
-                |e| match ServiceError::from(e) {
-                    ServiceError::Invalid(e) => ServiceError::InvalidDocument {
-                        source_name: source_name.to_owned(),
-                        errors: vec![e],
-                    },
-                    other => other,
-                },
-            )?;
+        let flat = check(source_name, doc, self.today())?;
+        let id = self
+            .store()
+            .import_document(doc, &flat)
+            .await
+            .map_err(|e| stored(source_name, e))?;
         tracing::info!(plan = %id, key = doc.key.as_str(), nodes = flat.len(), "imported plan");
         Ok(self.store().get_plan(id).await?)
     }

@@ -8,6 +8,7 @@ use crate::plans::{PLAN_COLUMNS, json};
 use crate::rows::{
     DepartmentRow, NODE_COLUMNS, NodeRow, PersonRow, PlanRow, TagRow, convert, text,
 };
+use crate::tx::Tx;
 use crate::{Result, StorageError, Store};
 use lodestar_domain::document::{FlatNode, PlanDocument};
 use lodestar_domain::*;
@@ -65,191 +66,10 @@ impl Store {
         doc: &PlanDocument,
         flat: &[FlatNode<'_>],
     ) -> Result<PlanId> {
-        on_backend!(self, write, pool => {
-            let mut tx = pool.begin().await?;
-            let parent: Option<i64> = match &doc.organization.parent {
-                Some(name) => Some(
-                    sqlx::query_scalar(
-                        "INSERT INTO organizations (name) VALUES ($1) \
-                         ON CONFLICT (name) DO UPDATE SET name = excluded.name RETURNING id",
-                    )
-                    .bind(name.as_str())
-                    .fetch_one(&mut *tx)
-                    .await?,
-                ),
-                None => None,
-            };
-            let org: i64 = sqlx::query_scalar(
-                "INSERT INTO organizations (name, parent_id) VALUES ($1, $2) \
-                 ON CONFLICT (name) DO UPDATE SET parent_id = COALESCE(excluded.parent_id, organizations.parent_id) \
-                 RETURNING id",
-            )
-            .bind(doc.organization.name.as_str())
-            .bind(parent)
-            .fetch_one(&mut *tx)
-            .await?;
-
-            let mut departments: HashMap<&str, i64> = HashMap::new();
-            for d in &doc.departments {
-                let id: i64 = sqlx::query_scalar(
-                    "INSERT INTO departments (organization_id, name) VALUES ($1, $2) \
-                     ON CONFLICT (organization_id, name) DO UPDATE SET name = excluded.name RETURNING id",
-                )
-                .bind(org)
-                .bind(d.name.as_str())
-                .fetch_one(&mut *tx)
-                .await?;
-                departments.insert(d.name.as_str(), id);
-            }
-            let department = |name: &Option<Name>| name.as_ref().and_then(|n| departments.get(n.as_str()).copied());
-
-            let mut people: HashMap<&str, i64> = HashMap::new();
-            for p in &doc.people {
-                let id: i64 = sqlx::query_scalar(
-                    "INSERT INTO people (organization_id, name, email, department_id) VALUES ($1, $2, $3, $4) \
-                     ON CONFLICT (organization_id, name) DO UPDATE SET \
-                     email = COALESCE(excluded.email, people.email), \
-                     department_id = COALESCE(excluded.department_id, people.department_id) RETURNING id",
-                )
-                .bind(org)
-                .bind(p.name.as_str())
-                .bind(text(&p.email))
-                .bind(department(&p.department))
-                .fetch_one(&mut *tx)
-                .await?;
-                people.insert(p.name.as_str(), id);
-            }
-            let person = |name: &Option<Name>| name.as_ref().and_then(|n| people.get(n.as_str()).copied());
-
-            let plan: i64 = sqlx::query_scalar(
-                "INSERT INTO plans (organization_id, plan_key, title, start_year, end_year, status, vision, mission, \
-                 principles_json, levels_json) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id",
-            )
-            .bind(org)
-            .bind(doc.key.as_str())
-            .bind(doc.title.as_str())
-            .bind(doc.period.start_year)
-            .bind(doc.period.end_year)
-            .bind(doc.status.as_str())
-            .bind(text(&doc.vision))
-            .bind(text(&doc.mission))
-            .bind(json(&doc.principles))
-            .bind(json(&doc.levels))
-            .fetch_one(&mut *tx)
-            .await
-            .map_err(on_conflict("key", format!("a plan with key {:?} already exists", doc.key.as_str())))?;
-
-            let mut tags: HashMap<&str, i64> = HashMap::new();
-            for t in &doc.tags {
-                let id: i64 = sqlx::query_scalar(
-                    "INSERT INTO tags (plan_id, tag_key, name, description) VALUES ($1, $2, $3, $4) RETURNING id",
-                )
-                .bind(plan)
-                .bind(t.key.as_str())
-                .bind(t.name.as_str())
-                .bind(text(&t.description))
-                .fetch_one(&mut *tx)
-                .await?;
-                tags.insert(t.key.as_str(), id);
-            }
-
-            let mut ids: Vec<i64> = Vec::with_capacity(flat.len());
-            for f in flat {
-                let e = f.entry;
-                let id: i64 = sqlx::query_scalar(
-                    "INSERT INTO nodes (plan_id, parent_id, code, title, description, level, position, owner_id, \
-                      sponsor_id, department_id, horizon, start_date, due_date, weight, cadence) \
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) RETURNING id",
-                )
-                .bind(plan)
-                .bind(f.parent.map(|i| ids[i]))
-                .bind(text(&e.code))
-                .bind(e.title.as_str())
-                .bind(text(&e.description))
-                .bind(i32::from(f.level))
-                .bind(f.position)
-                .bind(person(&e.owner))
-                .bind(person(&e.sponsor))
-                .bind(department(&e.department))
-                .bind(e.horizon.map(|h| h.to_string()))
-                .bind(e.start_date.map(CalendarDate::date))
-                .bind(e.due_date.map(CalendarDate::date))
-                .bind(e.weight.unwrap_or_default().value())
-                .bind(e.cadence.unwrap_or_default().as_str())
-                .fetch_one(&mut *tx)
-                .await?;
-                ids.push(id);
-                for (position, m) in e.milestones.iter().enumerate() {
-                    sqlx::query(
-                        "INSERT INTO milestones (node_id, title, due_date, done_date, position) VALUES ($1, $2, $3, $4, $5)",
-                    )
-                    .bind(id)
-                    .bind(m.title.as_str())
-                    .bind(m.due_date.map(CalendarDate::date))
-                    .bind(m.done_date.map(CalendarDate::date))
-                    .bind(i32::try_from(position).unwrap_or(i32::MAX))
-                    .execute(&mut *tx)
-                    .await?;
-                }
-                for (position, m) in e.measures.iter().enumerate() {
-                    let draft = MeasureDraft {
-                        node_id: NodeId(id),
-                        key: m.key.clone(),
-                        name: m.name.clone(),
-                        description: m.description.clone(),
-                        unit: m.unit.clone(),
-                        direction: m.direction,
-                        baseline: m.baseline,
-                        targets: m.targets.clone(),
-                        thresholds: m.thresholds,
-                        frequency: m.frequency,
-                        data_source: m.data_source.clone(),
-                        owner_id: person(&m.owner).map(PersonId),
-                        formula: m.formula.clone(),
-                        weight: m.weight,
-                        position: None,
-                    };
-                    let position = i32::try_from(position).unwrap_or(i32::MAX);
-                    let conn = &mut *tx;
-                    crate::measures::insert_measure!(conn, PlanId(plan), &draft, position)?;
-                }
-                for key in &e.tags {
-                    sqlx::query("INSERT INTO node_tags (node_id, tag_id) VALUES ($1, $2) ON CONFLICT DO NOTHING")
-                        .bind(id)
-                        .bind(tags[key.as_str()])
-                        .execute(&mut *tx)
-                        .await?;
-                }
-                for (i, s) in e.supports.iter().enumerate() {
-                    let target: Option<i64> = sqlx::query_scalar(
-                        "SELECT n.id FROM nodes n JOIN plans p ON p.id = n.plan_id WHERE p.plan_key = $1 AND n.code = $2",
-                    )
-                    .bind(s.plan.as_str())
-                    .bind(s.code.as_str())
-                    .fetch_optional(&mut *tx)
-                    .await?;
-                    let Some(target) = target else {
-                        return Err(StorageError::Invalid(ValidationError::new(
-                            format!("{}.supports[{i}]", f.path),
-                            format!(
-                                "no node with code {:?} in a plan with key {:?}; import that plan first",
-                                s.code.as_str(),
-                                s.plan.as_str()
-                            ),
-                        )));
-                    };
-                    sqlx::query("INSERT INTO alignments (from_node_id, to_node_id, note) VALUES ($1, $2, $3)")
-                        .bind(id)
-                        .bind(target)
-                        .bind(text(&s.note))
-                        .execute(&mut *tx)
-                        .await
-                        .map_err(on_conflict("supports", "the same alignment link is listed twice"))?;
-                }
-            }
-            tx.commit().await?;
-            Ok(PlanId(plan))
-        })
+        let mut tx = self.begin().await?;
+        let plan = write_document(&mut tx, doc, flat).await?;
+        tx.commit().await?;
+        Ok(plan)
     }
 
     /// Reads everything the plan-as-code document of a plan shows, in one
@@ -364,6 +184,199 @@ impl Store {
             measures: convert(measures)?,
         })
     }
+}
+
+/// Writes a validated plan document (`flat` is what `PlanDocument::validate`
+/// returned) as a new plan within `tx`: the organization, departments and
+/// people are created where missing, then the plan, tags, nodes with their
+/// milestones and measures, tag attachments and alignment links.
+pub(crate) async fn write_document(
+    tx: &mut Tx,
+    doc: &PlanDocument,
+    flat: &[FlatNode<'_>],
+) -> Result<PlanId> {
+    on_tx!(tx, conn => {
+        let parent: Option<i64> = match &doc.organization.parent {
+            Some(name) => Some(
+                sqlx::query_scalar(
+                    "INSERT INTO organizations (name) VALUES ($1) \
+                     ON CONFLICT (name) DO UPDATE SET name = excluded.name RETURNING id",
+                )
+                .bind(name.as_str())
+                .fetch_one(&mut *conn)
+                .await?,
+            ),
+            None => None,
+        };
+        let org: i64 = sqlx::query_scalar(
+            "INSERT INTO organizations (name, parent_id) VALUES ($1, $2) \
+             ON CONFLICT (name) DO UPDATE SET parent_id = COALESCE(excluded.parent_id, organizations.parent_id) \
+             RETURNING id",
+        )
+        .bind(doc.organization.name.as_str())
+        .bind(parent)
+        .fetch_one(&mut *conn)
+        .await?;
+
+        let mut departments: HashMap<&str, i64> = HashMap::new();
+        for d in &doc.departments {
+            let id: i64 = sqlx::query_scalar(
+                "INSERT INTO departments (organization_id, name) VALUES ($1, $2) \
+                 ON CONFLICT (organization_id, name) DO UPDATE SET name = excluded.name RETURNING id",
+            )
+            .bind(org)
+            .bind(d.name.as_str())
+            .fetch_one(&mut *conn)
+            .await?;
+            departments.insert(d.name.as_str(), id);
+        }
+        let department = |name: &Option<Name>| name.as_ref().and_then(|n| departments.get(n.as_str()).copied());
+
+        let mut people: HashMap<&str, i64> = HashMap::new();
+        for p in &doc.people {
+            let id: i64 = sqlx::query_scalar(
+                "INSERT INTO people (organization_id, name, email, department_id) VALUES ($1, $2, $3, $4) \
+                 ON CONFLICT (organization_id, name) DO UPDATE SET \
+                 email = COALESCE(excluded.email, people.email), \
+                 department_id = COALESCE(excluded.department_id, people.department_id) RETURNING id",
+            )
+            .bind(org)
+            .bind(p.name.as_str())
+            .bind(text(&p.email))
+            .bind(department(&p.department))
+            .fetch_one(&mut *conn)
+            .await?;
+            people.insert(p.name.as_str(), id);
+        }
+        let person = |name: &Option<Name>| name.as_ref().and_then(|n| people.get(n.as_str()).copied());
+
+        let plan: i64 = sqlx::query_scalar(
+            "INSERT INTO plans (organization_id, plan_key, title, start_year, end_year, status, vision, mission, \
+             principles_json, levels_json) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id",
+        )
+        .bind(org)
+        .bind(doc.key.as_str())
+        .bind(doc.title.as_str())
+        .bind(doc.period.start_year)
+        .bind(doc.period.end_year)
+        .bind(doc.status.as_str())
+        .bind(text(&doc.vision))
+        .bind(text(&doc.mission))
+        .bind(json(&doc.principles))
+        .bind(json(&doc.levels))
+        .fetch_one(&mut *conn)
+        .await
+        .map_err(on_conflict("key", format!("a plan with key {:?} already exists", doc.key.as_str())))?;
+
+        let mut tags: HashMap<&str, i64> = HashMap::new();
+        for t in &doc.tags {
+            let id: i64 = sqlx::query_scalar(
+                "INSERT INTO tags (plan_id, tag_key, name, description) VALUES ($1, $2, $3, $4) RETURNING id",
+            )
+            .bind(plan)
+            .bind(t.key.as_str())
+            .bind(t.name.as_str())
+            .bind(text(&t.description))
+            .fetch_one(&mut *conn)
+            .await?;
+            tags.insert(t.key.as_str(), id);
+        }
+
+        let mut ids: Vec<i64> = Vec::with_capacity(flat.len());
+        for f in flat {
+            let e = f.entry;
+            let id: i64 = sqlx::query_scalar(
+                "INSERT INTO nodes (plan_id, parent_id, code, title, description, level, position, owner_id, \
+                  sponsor_id, department_id, horizon, start_date, due_date, weight, cadence) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) RETURNING id",
+            )
+            .bind(plan)
+            .bind(f.parent.map(|i| ids[i]))
+            .bind(text(&e.code))
+            .bind(e.title.as_str())
+            .bind(text(&e.description))
+            .bind(i32::from(f.level))
+            .bind(f.position)
+            .bind(person(&e.owner))
+            .bind(person(&e.sponsor))
+            .bind(department(&e.department))
+            .bind(e.horizon.map(|h| h.to_string()))
+            .bind(e.start_date.map(CalendarDate::date))
+            .bind(e.due_date.map(CalendarDate::date))
+            .bind(e.weight.unwrap_or_default().value())
+            .bind(e.cadence.unwrap_or_default().as_str())
+            .fetch_one(&mut *conn)
+            .await?;
+            ids.push(id);
+            for (position, m) in e.milestones.iter().enumerate() {
+                sqlx::query(
+                    "INSERT INTO milestones (node_id, title, due_date, done_date, position) VALUES ($1, $2, $3, $4, $5)",
+                )
+                .bind(id)
+                .bind(m.title.as_str())
+                .bind(m.due_date.map(CalendarDate::date))
+                .bind(m.done_date.map(CalendarDate::date))
+                .bind(i32::try_from(position).unwrap_or(i32::MAX))
+                .execute(&mut *conn)
+                .await?;
+            }
+            for (position, m) in e.measures.iter().enumerate() {
+                let draft = MeasureDraft {
+                    node_id: NodeId(id),
+                    key: m.key.clone(),
+                    name: m.name.clone(),
+                    description: m.description.clone(),
+                    unit: m.unit.clone(),
+                    direction: m.direction,
+                    baseline: m.baseline,
+                    targets: m.targets.clone(),
+                    thresholds: m.thresholds,
+                    frequency: m.frequency,
+                    data_source: m.data_source.clone(),
+                    owner_id: person(&m.owner).map(PersonId),
+                    formula: m.formula.clone(),
+                    weight: m.weight,
+                    position: None,
+                };
+                let position = i32::try_from(position).unwrap_or(i32::MAX);
+                crate::measures::insert_measure!(conn, PlanId(plan), &draft, position)?;
+            }
+            for key in &e.tags {
+                sqlx::query("INSERT INTO node_tags (node_id, tag_id) VALUES ($1, $2) ON CONFLICT DO NOTHING")
+                    .bind(id)
+                    .bind(tags[key.as_str()])
+                    .execute(&mut *conn)
+                    .await?;
+            }
+            for (i, s) in e.supports.iter().enumerate() {
+                let target: Option<i64> = sqlx::query_scalar(
+                    "SELECT n.id FROM nodes n JOIN plans p ON p.id = n.plan_id WHERE p.plan_key = $1 AND n.code = $2",
+                )
+                .bind(s.plan.as_str())
+                .bind(s.code.as_str())
+                .fetch_optional(&mut *conn)
+                .await?;
+                let Some(target) = target else {
+                    return Err(StorageError::Invalid(ValidationError::new(
+                        format!("{}.supports[{i}]", f.path),
+                        format!(
+                            "no node with code {:?} in a plan with key {:?}; import that plan first",
+                            s.code.as_str(),
+                            s.plan.as_str()
+                        ),
+                    )));
+                };
+                sqlx::query("INSERT INTO alignments (from_node_id, to_node_id, note) VALUES ($1, $2, $3)")
+                    .bind(id)
+                    .bind(target)
+                    .bind(text(&s.note))
+                    .execute(&mut *conn)
+                    .await
+                    .map_err(on_conflict("supports", "the same alignment link is listed twice"))?;
+            }
+        }
+        Ok(PlanId(plan))
+    })
 }
 
 /// The people a plan names: node owners and sponsors, and measure owners.

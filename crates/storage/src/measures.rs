@@ -506,59 +506,10 @@ impl Store {
         inputs: &[ObservationInput],
         today: Date,
     ) -> Result<(ImportCounts, Vec<Recorded>)> {
-        let mut seen = HashSet::with_capacity(inputs.len());
-        for (i, input) in inputs.iter().enumerate() {
-            if !seen.insert((input.measure, input.draft.period)) {
-                return Err(StorageError::Invalid(ValidationError::new(
-                    format!("observations[{i}].period"),
-                    format!(
-                        "measure {} already has a value for {} earlier in the same batch",
-                        input.measure, input.draft.period
-                    ),
-                )));
-            }
-        }
-        let now = OffsetDateTime::now_utc();
         let mut tx = self.begin().await?;
-        tx.lock_plan(plan).await?;
-        let mut counts = ImportCounts::default();
-        let mut outcomes = Vec::with_capacity(inputs.len());
-        let mut changed: BTreeSet<MeasureId> = BTreeSet::new();
-        for chunk in inputs.chunks(OBSERVATION_BATCH) {
-            let existing = existing_observations(&mut tx, chunk).await?;
-            let mut inserts = Vec::new();
-            for input in chunk {
-                let d = &input.draft;
-                let outcome = match existing.get(&(input.measure.0, d.period.to_string())) {
-                    None => {
-                        inserts.push(input);
-                        Recorded::Inserted
-                    }
-                    Some(old) if old.same_as(d) => Recorded::Unchanged,
-                    Some(old) => {
-                        replace_observation(&mut tx, old, d, now).await?;
-                        Recorded::Updated
-                    }
-                };
-                match outcome {
-                    Recorded::Inserted => counts.inserted += 1,
-                    Recorded::Updated => counts.updated += 1,
-                    Recorded::Unchanged => counts.unchanged += 1,
-                }
-                if outcome != Recorded::Unchanged {
-                    changed.insert(input.measure);
-                }
-                outcomes.push(outcome);
-            }
-            insert_observations(&mut tx, &inserts, now).await?;
-        }
-        if !changed.is_empty() {
-            let changed: Vec<MeasureId> = changed.into_iter().collect();
-            let nodes = rollups::refresh_measures(&mut tx, plan, &changed, today).await?;
-            rollups::refresh_nodes(&mut tx, plan, nodes, today).await?;
-        }
+        let recorded = record_in(&mut tx, plan, inputs, today).await?;
         tx.commit().await?;
-        Ok((counts, outcomes))
+        Ok(recorded)
     }
 
     /// Deletes one recorded value.
@@ -585,4 +536,65 @@ impl Store {
         rollups::refresh_nodes(&mut tx, plan, nodes, today).await?;
         tx.commit().await
     }
+}
+
+/// Records values for measures of one plan within `tx`, as
+/// [`Store::record_observations`] describes.
+pub(crate) async fn record_in(
+    tx: &mut Tx,
+    plan: PlanId,
+    inputs: &[ObservationInput],
+    today: Date,
+) -> Result<(ImportCounts, Vec<Recorded>)> {
+    let mut seen = HashSet::with_capacity(inputs.len());
+    for (i, input) in inputs.iter().enumerate() {
+        if !seen.insert((input.measure, input.draft.period)) {
+            return Err(StorageError::Invalid(ValidationError::new(
+                format!("observations[{i}].period"),
+                format!(
+                    "measure {} already has a value for {} earlier in the same batch",
+                    input.measure, input.draft.period
+                ),
+            )));
+        }
+    }
+    let now = OffsetDateTime::now_utc();
+    tx.lock_plan(plan).await?;
+    let mut counts = ImportCounts::default();
+    let mut outcomes = Vec::with_capacity(inputs.len());
+    let mut changed: BTreeSet<MeasureId> = BTreeSet::new();
+    for chunk in inputs.chunks(OBSERVATION_BATCH) {
+        let existing = existing_observations(tx, chunk).await?;
+        let mut inserts = Vec::new();
+        for input in chunk {
+            let d = &input.draft;
+            let outcome = match existing.get(&(input.measure.0, d.period.to_string())) {
+                None => {
+                    inserts.push(input);
+                    Recorded::Inserted
+                }
+                Some(old) if old.same_as(d) => Recorded::Unchanged,
+                Some(old) => {
+                    replace_observation(tx, old, d, now).await?;
+                    Recorded::Updated
+                }
+            };
+            match outcome {
+                Recorded::Inserted => counts.inserted += 1,
+                Recorded::Updated => counts.updated += 1,
+                Recorded::Unchanged => counts.unchanged += 1,
+            }
+            if outcome != Recorded::Unchanged {
+                changed.insert(input.measure);
+            }
+            outcomes.push(outcome);
+        }
+        insert_observations(tx, &inserts, now).await?;
+    }
+    if !changed.is_empty() {
+        let changed: Vec<MeasureId> = changed.into_iter().collect();
+        let nodes = rollups::refresh_measures(tx, plan, &changed, today).await?;
+        rollups::refresh_nodes(tx, plan, nodes, today).await?;
+    }
+    Ok((counts, outcomes))
 }

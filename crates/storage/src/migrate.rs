@@ -35,6 +35,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "execution",
         sql: include_str!("../migrations/0002_execution.sql"),
     },
+    Migration {
+        version: 3,
+        name: "imports",
+        sql: include_str!("../migrations/0003_imports.sql"),
+    },
 ];
 
 impl Migration {
