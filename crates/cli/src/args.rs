@@ -83,13 +83,27 @@ the document and exporting again gives the same bytes, so a plan can be kept in 
 version control and reviewed as a diff.")]
     Export(ExportArgs),
 
-    /// Read a plan-as-code document (YAML or JSON) into a new plan.
-    #[command(long_about = "Read a plan-as-code document, YAML or JSON (see \
-docs/plan-format.md), and store it as a new plan. The whole document is checked first \
-and every problem is reported with its place in the file; nothing is stored unless the \
-document is entirely valid. The format is taken from the file name (.yaml, .yml, \
-.json), or else from the content.")]
+    /// Read a plan document (text, Markdown, PDF, Word, StratML, plan-as-code) into a new plan.
+    #[command(
+        long_about = "Read a plan document into a new plan: plain text, Markdown, \
+a PDF, a Word (.docx) file, StratML XML, or a plan-as-code document in YAML or JSON (see \
+docs/import.md and docs/plan-format.md). The kind of document is told from its content, \
+and from the file name only between text, Markdown and YAML. A document other than \
+plan-as-code becomes a plan in status draft, with a warning for every place where the \
+reading is unsure; the warnings are kept with the plan (`lodestar import-warnings PLAN`). \
+Values the document reports for its measures (StratML actual results) are recorded too. \
+Plan-as-code is checked first and every problem is reported with its place in the file. \
+Nothing is stored unless the whole document can be; --dry-run stores nothing at all and \
+prints the plan the document would become, with its warnings."
+    )]
     Import(ImportArgs),
+
+    /// List what the importer was unsure about in the document a plan was read from.
+    #[command(long_about = "List the warnings of the import that created a plan: \
+each place where the importer was unsure how to read the document (a title cut short, \
+a period assumed, a level guessed), with the line of the document it is about. A plan \
+made some other way has none. --format json writes them as JSON, for programs.")]
+    ImportWarnings(ImportWarningsArgs),
 
     /// File a check-in on a node: where it stands, how far along, what happened.
     #[command(long_about = "File a check-in on a node: where it stands (--status), \
@@ -168,6 +182,36 @@ pub struct ImportArgs {
     /// The document to read; `-` reads standard input.
     #[arg(value_name = "FILE")]
     pub file: PathBuf,
+
+    /// Store nothing: print the plan the document would become and what to
+    /// review in it.
+    #[arg(long)]
+    pub dry_run: bool,
+
+    /// With --dry-run: text (an outline with the warnings in place) for
+    /// people, json (the plan document with a "warnings" list) for programs.
+    #[arg(long, value_enum, value_name = "FORMAT", requires = "dry_run")]
+    pub format: Option<ReportFormatArg>,
+
+    /// File the plan under this organization, whatever the document says.
+    #[arg(long, value_name = "NAME")]
+    pub organization: Option<String>,
+
+    /// Give the plan this key instead of the document's, or of one made from its title.
+    #[arg(long, value_name = "KEY")]
+    pub key: Option<String>,
+}
+
+/// Arguments of `lodestar import-warnings`.
+#[derive(Debug, Args)]
+pub struct ImportWarningsArgs {
+    /// The plan: its id (`1`) or its key (`harbor-falls-it-2025`).
+    #[arg(value_name = "PLAN")]
+    pub plan: String,
+
+    /// text for people, json for programs.
+    #[arg(long, value_enum, default_value_t = ReportFormatArg::Text, value_name = "FORMAT")]
+    pub format: ReportFormatArg,
 }
 
 /// Arguments of `lodestar checkin`.
@@ -397,6 +441,33 @@ mod tests {
         };
         assert_eq!(overdue.format, ReportFormatArg::Json);
         assert_eq!(overdue.plan, None);
+    }
+
+    #[test]
+    fn import_takes_a_dry_run_format_and_overrides() {
+        let cli = Cli::try_parse_from([
+            "lodestar",
+            "import",
+            "plan.pdf",
+            "--dry-run",
+            "--format",
+            "json",
+            "--organization",
+            "City of Harbor Falls",
+            "--key",
+            "hf-2026",
+        ])
+        .unwrap();
+        let Command::Import(import) = cli.command else {
+            panic!("{:?}", cli.command)
+        };
+        assert!(import.dry_run);
+        assert_eq!(import.format, Some(ReportFormatArg::Json));
+        assert_eq!(import.organization.as_deref(), Some("City of Harbor Falls"));
+        assert_eq!(import.key.as_deref(), Some("hf-2026"));
+        let err =
+            Cli::try_parse_from(["lodestar", "import", "p.txt", "--format", "json"]).unwrap_err();
+        assert_eq!(err.exit_code(), 2, "--format needs --dry-run");
     }
 
     #[test]

@@ -8,11 +8,12 @@
 //! log line or an error message by accident.
 
 use crate::args::{
-    CheckinArgs, Cli, Command, ExportArgs, FormatArg, GlobalArgs, ImportArgs, MeasuresCommand,
-    MeasuresImportArgs, OverdueArgs, ReportFormatArg, ServeArgs, StatusArgs,
+    CheckinArgs, Cli, Command, ExportArgs, FormatArg, GlobalArgs, ImportArgs, ImportWarningsArgs,
+    MeasuresCommand, MeasuresImportArgs, OverdueArgs, ReportFormatArg, ServeArgs, StatusArgs,
 };
 use crate::error::CliError;
-use lodestar_domain::{CalendarDate, Code, LongText, NodeId, Percent, ProgressStatus};
+use lodestar_domain::{CalendarDate, Code, Key, LongText, Name, NodeId, Percent, ProgressStatus};
+use lodestar_services::Overrides;
 use lodestar_services::plan_code::DocFormat;
 use std::fmt;
 use std::net::SocketAddr;
@@ -54,6 +55,8 @@ pub enum Task {
     Export(Export),
     /// Read a document into a new plan.
     Import(Import),
+    /// List the warnings kept with an imported plan.
+    ImportWarnings(ImportWarnings),
     /// File a check-in on a node.
     CheckIn(CheckIn),
     /// Read values of measures from a CSV file.
@@ -98,6 +101,19 @@ pub enum Destination {
 pub struct Import {
     /// Where the document comes from.
     pub source: Source,
+    /// Print the draft in this format instead of storing it (`--dry-run`).
+    pub dry_run: Option<ReportFormat>,
+    /// The organization and key given on the command line.
+    pub overrides: Overrides,
+}
+
+/// Settings of `lodestar import-warnings`.
+#[derive(Debug)]
+pub struct ImportWarnings {
+    /// The plan, by id or key, as the user named it.
+    pub plan: String,
+    /// How the list is written.
+    pub format: ReportFormat,
 }
 
 /// Where input comes from.
@@ -278,7 +294,8 @@ impl Task {
             Command::Serve(args) => Self::Serve(Serve::from_args(args)),
             Command::Plans => Self::ListPlans,
             Command::Export(args) => Self::Export(Export::from_args(args)),
-            Command::Import(args) => Self::Import(Import::from_args(args)),
+            Command::Import(args) => Self::Import(Import::from_args(args)?),
+            Command::ImportWarnings(args) => Self::ImportWarnings(ImportWarnings::from_args(args)),
             Command::Checkin(args) => Self::CheckIn(CheckIn::from_args(args)?),
             Command::Measures(MeasuresCommand::Import(args)) => {
                 Self::ImportMeasures(ImportMeasures::from_args(args))
@@ -326,9 +343,32 @@ impl Export {
 }
 
 impl Import {
-    fn from_args(args: ImportArgs) -> Self {
-        Self {
+    fn from_args(args: ImportArgs) -> Result<Self, CliError> {
+        let invalid =
+            |option: &str, message: String| CliError::failed(format!("{option}: {message}"));
+        let organization = args
+            .organization
+            .map(|o| Name::parse(&o).map_err(|m| invalid("--organization", m)))
+            .transpose()?;
+        let key = args
+            .key
+            .map(|k| Key::parse(&k).map_err(|m| invalid("--key", m)))
+            .transpose()?;
+        Ok(Self {
             source: Source::from_arg(args.file),
+            dry_run: args
+                .dry_run
+                .then(|| args.format.unwrap_or(ReportFormatArg::Text).into()),
+            overrides: Overrides { organization, key },
+        })
+    }
+}
+
+impl ImportWarnings {
+    fn from_args(args: ImportWarningsArgs) -> Self {
+        Self {
+            plan: args.plan,
+            format: args.format.into(),
         }
     }
 }
@@ -622,6 +662,26 @@ mod tests {
         assert!(e.starts_with("--date: "), "{e}");
         let e = err(&["p:1", "--status", "on-track", "--note", " "]);
         assert!(e.starts_with("--note: "), "{e}");
+    }
+
+    #[test]
+    fn import_overrides_are_checked_before_anything_is_read() {
+        let import = |args: &[&str]| -> Result<Import, CliError> {
+            let mut argv = vec!["import", "plan.txt"];
+            argv.extend_from_slice(args);
+            match settings(&argv)?.task {
+                Task::Import(i) => Ok(i),
+                other => panic!("{other:?}"),
+            }
+        };
+        let i = import(&["--key", "hf-2026", "--dry-run"]).unwrap();
+        assert_eq!(i.overrides.key.unwrap().as_str(), "hf-2026");
+        assert_eq!(i.dry_run, Some(ReportFormat::Text));
+        assert_eq!(import(&[]).unwrap().dry_run, None);
+        let e = import(&["--key", "Not A Key"]).unwrap_err().to_string();
+        assert!(e.starts_with("--key: "), "{e}");
+        let e = import(&["--organization", " "]).unwrap_err().to_string();
+        assert!(e.starts_with("--organization: "), "{e}");
     }
 
     #[test]

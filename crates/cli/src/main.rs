@@ -1,10 +1,10 @@
 //! `lodestar`: the one program that runs Lodestar.
 //!
 //! `lodestar serve` starts the web application; `plans`, `export`, `import`,
-//! `checkin`, `measures import`, `status` and `overdue` work on the same
-//! database from the shell. This file only parses the command line and hands
-//! over: [`args`] defines it, [`config`] turns it into settings, [`commands`]
-//! carries them out, and [`error`] reports what went wrong.
+//! `import-warnings`, `checkin`, `measures import`, `status` and `overdue` work
+//! on the same database from the shell. This file only parses the command line
+//! and hands over: [`args`] defines it, [`config`] turns it into settings,
+//! [`commands`] carries them out, and [`error`] reports what went wrong.
 
 mod args;
 mod commands;

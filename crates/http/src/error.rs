@@ -10,6 +10,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use lodestar_domain::ValidationError;
 use lodestar_services::ServiceError;
+use lodestar_services::imports::ImportError;
 use serde::Serialize;
 use utoipa::ToSchema;
 
@@ -24,8 +25,8 @@ pub struct ErrorBody {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ErrorDetail {
     /// A stable, machine-readable code: `not_found`, `conflict`, `invalid`,
-    /// `invalid_document`, `bad_request`, `payload_too_large`,
-    /// `unsupported_media_type`, `internal`.
+    /// `invalid_document`, `unreadable_document`, `bad_request`,
+    /// `payload_too_large`, `unsupported_media_type`, `internal`.
     pub code: &'static str,
     /// What went wrong, for people.
     pub message: String,
@@ -135,6 +136,19 @@ impl From<ServiceError> for ApiError {
                 e
             }
             ServiceError::Syntax { .. } => Self::bad_request(err.to_string()),
+            ServiceError::Unreadable { ref reason, .. } => match reason {
+                ImportError::Empty => Self::bad_request(err.to_string()),
+                ImportError::TooLarge { .. } => Self::new(
+                    StatusCode::PAYLOAD_TOO_LARGE,
+                    "payload_too_large",
+                    err.to_string(),
+                ),
+                _ => Self::new(
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    "unreadable_document",
+                    err.to_string(),
+                ),
+            },
             ServiceError::Internal(cause) => {
                 tracing::error!(error = %cause, "internal error");
                 Self::new(

@@ -25,36 +25,69 @@ pub struct ApiJson<T>(pub T);
 impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for ApiJson<T> {
     type Rejection = ApiError;
 
-    async fn from_request(req: Request, state: &S) -> Result<Self, ApiError> {
-        let is_json = req
-            .headers()
-            .get(header::CONTENT_TYPE)
-            .and_then(|v| v.to_str().ok())
-            .is_some_and(|v| {
-                v.split(';')
-                    .next()
-                    .is_some_and(|m| m.trim().eq_ignore_ascii_case("application/json"))
-            });
-        if !is_json {
-            return Err(ApiError::new(
-                StatusCode::UNSUPPORTED_MEDIA_TYPE,
-                "unsupported_media_type",
-                "the body must be JSON, sent with Content-Type: application/json",
-            ));
-        }
-        let bytes = body_bytes(req, state).await?;
+    async fn from_request(req: Request, _: &S) -> Result<Self, ApiError> {
+        require_json(&req)?;
+        let bytes = body_bytes(req, crate::MAX_BODY_BYTES).await?;
         parse_json(&bytes).map(ApiJson)
     }
 }
 
-/// Reads a whole body, answering 413 when it is over the limit.
-pub async fn body_bytes<S: Send + Sync>(req: Request, state: &S) -> Result<Bytes, ApiError> {
-    Bytes::from_request(req, state).await.map_err(|rejection| {
+/// An optional JSON body: none when the body is empty, otherwise read as
+/// [`ApiJson`] reads it.
+pub struct OptionalJson<T>(pub Option<T>);
+
+impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for OptionalJson<T> {
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, _: &S) -> Result<Self, ApiError> {
+        let has_type = req.headers().contains_key(header::CONTENT_TYPE);
+        if has_type {
+            require_json(&req)?;
+        }
+        let bytes = body_bytes(req, crate::MAX_BODY_BYTES).await?;
+        if bytes.iter().all(u8::is_ascii_whitespace) {
+            return Ok(Self(None));
+        }
+        if !has_type {
+            return Err(not_json());
+        }
+        parse_json(&bytes).map(|value| Self(Some(value)))
+    }
+}
+
+fn require_json(req: &Request) -> Result<(), ApiError> {
+    let is_json = req
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| {
+            v.split(';')
+                .next()
+                .is_some_and(|m| m.trim().eq_ignore_ascii_case("application/json"))
+        });
+    if is_json { Ok(()) } else { Err(not_json()) }
+}
+
+fn not_json() -> ApiError {
+    ApiError::new(
+        StatusCode::UNSUPPORTED_MEDIA_TYPE,
+        "unsupported_media_type",
+        "the body must be JSON, sent with Content-Type: application/json",
+    )
+}
+
+/// Reads a whole body of at most `limit` bytes (the route's limit), answering
+/// 413 when it is larger.
+pub async fn body_bytes(req: Request, limit: usize) -> Result<Bytes, ApiError> {
+    Bytes::from_request(req, &()).await.map_err(|rejection| {
         if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
             ApiError::new(
                 StatusCode::PAYLOAD_TOO_LARGE,
                 "payload_too_large",
-                format!("the body is larger than {} bytes", crate::MAX_BODY_BYTES),
+                format!(
+                    "the body is larger than {limit} bytes ({} MiB), the most this route accepts",
+                    limit / (1024 * 1024)
+                ),
             )
         } else {
             ApiError::bad_request(format!(

@@ -2,7 +2,8 @@
 //! describes what the server really accepts and returns.
 
 use crate::api::{
-    alignments, departments, execution, measures, nodes, organizations, people, plans, tags,
+    alignments, departments, execution, imports, measures, nodes, organizations, people, plans,
+    tags,
 };
 use axum::Json;
 use utoipa::OpenApi;
@@ -28,12 +29,14 @@ use utoipa::OpenApi;
         measures::series, measures::record, measures::remove_observation, measures::import_csv,
         crate::api::milestones::list, crate::api::milestones::create, crate::api::milestones::show, crate::api::milestones::update, crate::api::milestones::delete,
         crate::api::evidence::list, crate::api::evidence::create, crate::api::evidence::show, crate::api::evidence::update, crate::api::evidence::delete,
+        imports::upload, imports::show, imports::confirm, imports::warnings,
     ),
     tags(
         (name = "plans", description = "Strategic plans and plan-as-code"),
         (name = "nodes", description = "Goals, objectives, initiatives: the nodes of a plan's tree"),
         (name = "execution", description = "Check-ins, status overrides, roll-up statuses and overdue updates"),
         (name = "measures", description = "Measures (KPIs), their targets and values, and CSV import"),
+        (name = "imports", description = "Plan documents (text, Markdown, PDF, Word, StratML, plan-as-code) read into draft plans, reviewed and confirmed"),
     )
 )]
 pub struct ApiDoc;

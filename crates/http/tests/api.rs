@@ -421,6 +421,10 @@ async fn the_openapi_document_describes_every_route() {
         ("/api/v1/nodes/{id}/tags/{tag_id}", &["put", "delete"]),
         ("/api/v1/tags", &["get", "post"]),
         ("/api/v1/alignments/{id}", &["get", "put", "delete"]),
+        ("/api/v1/imports", &["post"]),
+        ("/api/v1/imports/{id}", &["get"]),
+        ("/api/v1/imports/{id}/confirm", &["post"]),
+        ("/api/v1/plans/{id}/import-warnings", &["get"]),
     ] {
         for m in methods {
             assert!(
@@ -439,6 +443,9 @@ async fn the_openapi_document_describes_every_route() {
         "TreeNode",
         "ErrorBody",
         "Horizon",
+        "DocumentImport",
+        "Warning",
+        "PlanDocument",
     ] {
         assert!(schemas.contains_key(name), "schema {name} missing");
     }

@@ -6,6 +6,7 @@ mod export;
 mod import;
 mod input;
 mod measures;
+mod outline;
 mod overdue;
 mod plans;
 mod serve;
@@ -27,13 +28,19 @@ pub fn run(settings: Settings) -> CliResult {
 }
 
 async fn execute(settings: Settings) -> CliResult {
-    let app = App::new(open(&settings.database).await?);
     let stdout = || std::io::stdout().lock();
+    if let Task::Import(import) = &settings.task
+        && let Some(format) = import.dry_run
+    {
+        return import::preview(import, format, &mut stdout());
+    }
+    let app = App::new(open(&settings.database).await?);
     let outcome = match &settings.task {
         Task::Serve(serve) => serve::run(&app, serve).await,
         Task::ListPlans => plans::run(&app, &mut stdout()).await,
         Task::Export(export) => export::run(&app, export, &mut stdout()).await,
         Task::Import(import) => import::run(&app, import, &mut stdout()).await,
+        Task::ImportWarnings(list) => import::warnings(&app, list, &mut stdout()).await,
         Task::CheckIn(checkin) => checkin::run(&app, checkin, &mut stdout()).await,
         Task::ImportMeasures(import) => measures::import(&app, import, &mut stdout()).await,
         Task::Status(status) => status::run(&app, status, &mut stdout()).await,

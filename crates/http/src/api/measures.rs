@@ -202,7 +202,7 @@ pub async fn import_csv(
             "send the values as text/csv",
         ));
     }
-    let bytes = body_bytes(req, &()).await?;
+    let bytes = body_bytes(req, MAX_CSV_BYTES).await?;
     let text = std::str::from_utf8(&bytes)
         .map_err(|e| ApiError::bad_request(format!("the body is not UTF-8: {e}")))?;
     Ok(Json(

@@ -4,6 +4,7 @@ pub mod alignments;
 pub mod departments;
 pub mod evidence;
 pub mod execution;
+pub mod imports;
 pub mod measures;
 pub mod milestones;
 pub mod nodes;
@@ -240,6 +241,7 @@ pub fn routes() -> Router<App> {
         .merge(measures::routes())
         .merge(milestones::routes())
         .merge(evidence::routes())
+        .merge(imports::routes())
         .fallback(not_found)
 }
 

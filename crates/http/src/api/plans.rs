@@ -115,7 +115,7 @@ pub async fn import(State(app): State<App>, req: Request) -> ApiResult<(StatusCo
             ));
         }
     };
-    let bytes = body_bytes(req, &()).await?;
+    let bytes = body_bytes(req, crate::MAX_BODY_BYTES).await?;
     let text = std::str::from_utf8(&bytes)
         .map_err(|e| ApiError::bad_request(format!("the body is not UTF-8: {e}")))?;
     let plan = app.import_plan_code(source, text).await?;

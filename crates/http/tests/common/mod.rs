@@ -135,6 +135,19 @@ impl Server {
         (status, res.json().await.unwrap_or(Value::Null))
     }
 
+    /// Posts raw bytes with no content type, as a file upload might.
+    pub async fn post_bytes(&self, path: &str, body: Vec<u8>) -> (StatusCode, Value) {
+        let res = self
+            .http
+            .post(self.url(path))
+            .body(body)
+            .send()
+            .await
+            .unwrap();
+        let status = res.status();
+        (status, res.json().await.unwrap_or(Value::Null))
+    }
+
     /// The id of the only plan, or the first one.
     pub async fn first_plan_id(&self) -> i64 {
         let (_, plans) = self.get("/api/v1/plans").await;
