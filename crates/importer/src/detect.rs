@@ -25,6 +25,22 @@ pub enum SourceKind {
 }
 
 impl SourceKind {
+    /// Every kind.
+    pub const ALL: [Self; 7] = [
+        Self::Text,
+        Self::Markdown,
+        Self::Pdf,
+        Self::Docx,
+        Self::Stratml,
+        Self::PlanCodeYaml,
+        Self::PlanCodeJson,
+    ];
+
+    /// The kind that [`SourceKind::as_str`] names.
+    pub fn from_name(name: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|k| k.as_str() == name)
+    }
+
     /// The kind's name as the CLI and the API print it.
     pub fn as_str(self) -> &'static str {
         match self {
@@ -145,6 +161,14 @@ mod tests {
             SourceKind::detect("", b"GOAL 1: Do it"),
             Some(SourceKind::Text)
         );
+    }
+
+    #[test]
+    fn every_kind_is_found_by_its_name() {
+        for kind in SourceKind::ALL {
+            assert_eq!(SourceKind::from_name(kind.as_str()), Some(kind));
+        }
+        assert_eq!(SourceKind::from_name("rtf"), None);
     }
 
     #[test]

@@ -11,12 +11,12 @@ use lodestar_domain::{
     Code, Horizon, Key, LevelNames, LongText, MeasureKey, Name, Period, PlanStatus, Principle,
     ReportingPeriod, Value,
 };
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::collections::HashSet;
 use utoipa::ToSchema;
 
 /// A place where the importer is unsure, for the reviewer to check.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct Warning {
     /// The 1-based line of the document it is about, when it is about one.
     pub line: Option<u32>,
@@ -103,7 +103,7 @@ pub struct Outline {
 
 /// A value that a document reports for one of its measures, recorded when
 /// the draft is confirmed.
-#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct DraftObservation {
     /// The measure's key, as in the draft document.
     #[schema(value_type = String)]

@@ -12,8 +12,7 @@ use crate::plan_code::{self, DocFormat};
 use crate::{App, ServiceError, ServiceResult};
 use lodestar_domain::document::PlanDocument;
 use lodestar_domain::{
-    Key, LongText, MeasureKey, Name, ObservationDraft, Plan, PlanId, PlanStatus, ReportingPeriod,
-    Value,
+    Key, LongText, Name, ObservationDraft, Plan, PlanId, PlanStatus, ReportingPeriod,
 };
 use lodestar_importer::ImportOptions;
 pub use lodestar_importer::{
@@ -184,23 +183,7 @@ struct DraftJson<'a> {
 #[derive(Deserialize)]
 struct StoredDraft {
     document: PlanDocument,
-    observations: Vec<StoredObservation>,
-}
-
-/// A [`DraftObservation`] read back.
-#[derive(Deserialize)]
-struct StoredObservation {
-    measure: MeasureKey,
-    period: ReportingPeriod,
-    value: Value,
-    note: Option<String>,
-}
-
-/// A [`Warning`] read back.
-#[derive(Deserialize)]
-struct StoredWarning {
-    line: Option<u32>,
-    message: String,
+    observations: Vec<DraftObservation>,
 }
 
 fn to_json(value: &impl Serialize) -> String {
@@ -216,17 +199,6 @@ fn corrupt(message: String) -> ServiceError {
     ServiceError::from(StorageError::Corrupt(message))
 }
 
-fn warnings_from_json(what: &str, json: &str) -> ServiceResult<Vec<Warning>> {
-    let stored: Vec<StoredWarning> = from_json(what, json)?;
-    Ok(stored
-        .into_iter()
-        .map(|w| Warning {
-            line: w.line,
-            message: w.message,
-        })
-        .collect())
-}
-
 fn new_import<'a>(source_name: &'a str, draft: &Draft) -> NewImport<'a> {
     NewImport {
         source_name,
@@ -239,28 +211,12 @@ fn new_import<'a>(source_name: &'a str, draft: &Draft) -> NewImport<'a> {
     }
 }
 
-/// The kind a stored name ([`SourceKind::as_str`]) stands for.
-fn source_kind(name: &str) -> Option<SourceKind> {
-    use SourceKind::*;
-    [
-        Text,
-        Markdown,
-        Pdf,
-        Docx,
-        Stratml,
-        PlanCodeYaml,
-        PlanCodeJson,
-    ]
-    .into_iter()
-    .find(|k| k.as_str() == name)
-}
-
 impl TryFrom<StoredImport> for DocumentImport {
     type Error = ServiceError;
     fn try_from(s: StoredImport) -> ServiceResult<Self> {
         let draft: StoredDraft =
             from_json(&format!("the draft of import {}", s.id), &s.draft_json)?;
-        let source = source_kind(&s.source_kind).ok_or_else(|| {
+        let source = SourceKind::from_name(&s.source_kind).ok_or_else(|| {
             corrupt(format!(
                 "import {}: unknown source kind {:?}",
                 s.id, s.source_kind
@@ -274,17 +230,8 @@ impl TryFrom<StoredImport> for DocumentImport {
             confirmed_at: s.confirmed_at,
             plan_id: s.plan_id,
             document: draft.document,
-            observations: draft
-                .observations
-                .into_iter()
-                .map(|o| DraftObservation {
-                    measure: o.measure,
-                    period: o.period,
-                    value: o.value,
-                    note: o.note,
-                })
-                .collect(),
-            warnings: warnings_from_json(
+            observations: draft.observations,
+            warnings: from_json(
                 &format!("the warnings of import {}", s.id),
                 &s.warnings_json,
             )?,
@@ -444,7 +391,7 @@ impl App {
     pub async fn import_warnings(&self, plan: PlanId) -> ServiceResult<Vec<Warning>> {
         self.store().get_plan(plan).await?;
         match self.store().plan_import_warnings(plan).await? {
-            Some(json) => warnings_from_json(&format!("the import warnings of plan {plan}"), &json),
+            Some(json) => from_json(&format!("the import warnings of plan {plan}"), &json),
             None => Ok(Vec::new()),
         }
     }
