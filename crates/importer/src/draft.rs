@@ -127,6 +127,11 @@ pub struct Draft {
     pub observations: Vec<DraftObservation>,
     /// Where the importer is unsure, in document order.
     pub warnings: Vec<Warning>,
+    /// The line each node was read from, in tree order (every parent before
+    /// its children), so that warnings can be shown beside their node; empty
+    /// for a document that has no lines to point at.
+    #[serde(skip)]
+    pub lines: Vec<Option<u32>>,
 }
 
 const DEFAULT_LEVELS: [&str; 6] = ["Goal", "Objective", "Initiative", "Task", "Subtask", "Step"];
@@ -190,6 +195,8 @@ impl Outline {
                 }
             });
 
+        let mut lines = Vec::new();
+        collect_lines(&self.nodes, &mut lines);
         let mut codes = Codes::default();
         let mut measure_keys = HashSet::new();
         let nodes = self
@@ -253,7 +260,15 @@ impl Outline {
             document,
             observations: self.observations,
             warnings,
+            lines,
         }
+    }
+}
+
+fn collect_lines(nodes: &[RawNode], out: &mut Vec<Option<u32>>) {
+    for node in nodes {
+        out.push(node.line);
+        collect_lines(&node.children, out);
     }
 }
 

@@ -119,6 +119,7 @@ pub fn read(
             document,
             observations: Vec::new(),
             warnings: Vec::new(),
+            lines: Vec::new(),
         });
     }
     let options = ImportOptions {
@@ -131,16 +132,6 @@ pub fn read(
         this_year: today.year(),
     };
     lodestar_importer::import(bytes, &options).map_err(|reason| unreadable(source_name, reason))
-}
-
-/// The text that warnings' line numbers count in: the document itself, or
-/// the text the importer takes out of a PDF or Word file (none if it cannot).
-pub fn source_text(source: SourceKind, bytes: &[u8]) -> String {
-    match source {
-        SourceKind::Pdf => lodestar_importer::pdf::extract_text(bytes).unwrap_or_default(),
-        SourceKind::Docx => lodestar_importer::docx::extract_text(bytes).unwrap_or_default(),
-        _ => String::from_utf8_lossy(bytes).into_owned(),
-    }
 }
 
 /// The one place where the importer's refusal becomes a service error.

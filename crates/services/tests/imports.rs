@@ -56,6 +56,7 @@ fn measured_draft() -> Draft {
             Warning::general("the document names no period; 2026–2030 is assumed"),
             Warning::at(12, "a performance indicator has no unit"),
         ],
+        lines: Vec::new(),
     }
 }
 

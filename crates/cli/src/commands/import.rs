@@ -62,10 +62,7 @@ pub fn preview(settings: &Import, format: ReportFormat, out: &mut impl Write) ->
                 warnings: &draft.warnings,
             },
         ),
-        ReportFormat::Text => {
-            let text = imports::source_text(draft.source, &input.bytes);
-            outline::write(out, &draft, &text).map_err(CliError::stdout)
-        }
+        ReportFormat::Text => outline::write(out, &draft).map_err(CliError::stdout),
     }
 }
 
