@@ -5,8 +5,8 @@
 #[allow(dead_code)] // each test binary uses only some of the shared helpers
 mod support;
 
-use lodestar_domain::document::NodeEntry;
 use lodestar_importer::{Draft, ImportOptions, SourceKind, import};
+use support::outline::outline;
 
 const HARBOR_FALLS: &str = include_str!("fixtures/harbor-falls.txt");
 
@@ -23,27 +23,6 @@ fn read(bytes: &[u8], name: &str) -> Draft {
         draft.document.validate()
     );
     draft
-}
-
-/// `code title [horizon]` per node, indented by depth.
-fn outline(draft: &Draft) -> Vec<String> {
-    fn walk(node: &NodeEntry, depth: usize, out: &mut Vec<String>) {
-        let horizon = node.horizon.map(|h| format!(" [{h}]")).unwrap_or_default();
-        let code = node.code.as_ref().map_or("-", |c| c.as_str());
-        out.push(format!(
-            "{}{code} {}{horizon}",
-            "  ".repeat(depth),
-            node.title.as_str()
-        ));
-        for child in &node.children {
-            walk(child, depth + 1, out);
-        }
-    }
-    let mut out = Vec::new();
-    for node in &draft.document.nodes {
-        walk(node, 0, &mut out);
-    }
-    out
 }
 
 fn fields(draft: &Draft) -> (String, String, (i32, i32), Option<String>, usize, usize) {

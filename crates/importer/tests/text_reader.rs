@@ -1,7 +1,11 @@
 //! The text reader on documents written for these tests: the Harbor Falls
 //! plan, and one small document per pattern that real plans bring.
 
+#[allow(dead_code)] // each test binary uses only some of the shared helpers
+mod support;
+
 use lodestar_importer::{Draft, ImportOptions, import};
+use support::outline::outline;
 
 fn read(text: &str) -> Draft {
     let options = ImportOptions {
@@ -16,27 +20,6 @@ fn read(text: &str) -> Draft {
         draft.document.validate()
     );
     draft
-}
-
-/// The tree as `code title [horizon]` lines, indented by depth.
-fn outline(draft: &Draft) -> Vec<String> {
-    fn walk(node: &lodestar_domain::document::NodeEntry, depth: usize, out: &mut Vec<String>) {
-        let horizon = node.horizon.map(|h| format!(" [{h}]")).unwrap_or_default();
-        out.push(format!(
-            "{}{} {}{horizon}",
-            "  ".repeat(depth),
-            node.code.as_ref().map_or("-", |c| c.as_str()),
-            node.title.as_str()
-        ));
-        for child in &node.children {
-            walk(child, depth + 1, out);
-        }
-    }
-    let mut out = Vec::new();
-    for node in &draft.document.nodes {
-        walk(node, 0, &mut out);
-    }
-    out
 }
 
 fn warned(draft: &Draft, part: &str) -> bool {

@@ -1,2 +1,3 @@
 pub mod make_docx;
 pub mod make_pdf;
+pub mod outline;
