@@ -441,3 +441,16 @@ fn a_plan_with_a_single_goal_keeps_it_above_its_objectives() {
     );
     assert_eq!(draft.document.levels.describe(), "Goal, Objective");
 }
+
+#[test]
+fn strategic_goal_and_strategic_objective_are_the_level_names() {
+    let draft = read(
+        "Strategic goal 1: Residents first\nStrategic objective 1.1: Open data\n\
+         Strategic goal 2: Safe systems\nStrategic objective 2.1: Patch fast\n",
+    );
+    assert_eq!(outline(&draft).len(), 4);
+    assert_eq!(
+        draft.document.levels.describe(),
+        "Strategic goal, Strategic objective"
+    );
+}
