@@ -454,3 +454,25 @@ fn strategic_goal_and_strategic_objective_are_the_level_names() {
         "Strategic goal, Strategic objective"
     );
 }
+
+#[test]
+fn indented_list_items_nest_and_numbered_lists_under_an_item_are_its_children() {
+    let draft = read(
+        "## Goal 1: Residents first\n- Open data\n  - Publish the budget\n  - Open a portal\n- Plain language\n\
+         ## Goal 2: Safe systems\nThe team will:\n1. Patch within a week\n2. Test backups\n\n\
+         4. A footnote that is not an item\n",
+    );
+    assert_eq!(
+        outline(&draft),
+        [
+            "1 Residents first",
+            "  1.1 Open data",
+            "    1.1.1 Publish the budget",
+            "    1.1.2 Open a portal",
+            "  1.2 Plain language",
+            "2 Safe systems",
+            "  2.1 Patch within a week",
+            "  2.2 Test backups",
+        ]
+    );
+}

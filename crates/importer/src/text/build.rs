@@ -7,6 +7,9 @@ use super::lines::{Line, collapse};
 use super::scheme::{ItemLine, Scheme, Template, parent_code};
 use super::similar::{fold, similar, similar_folded};
 use super::table::{horizon_label, split_items};
+use super::wording::{
+    extend_title, first_sentence, is_capitals, join_wrapped, list_number, may_be_several,
+};
 use crate::{RawNode, Warning};
 use lodestar_domain::Horizon;
 use std::collections::HashMap;
@@ -84,6 +87,8 @@ pub fn build(lines: &[Line], scheme: &Scheme, warnings: &mut Vec<Warning>) -> Bu
         last_heading: None,
         items_placed: 0,
         last_list: None,
+        bullets: Vec::new(),
+        list_ordinal: None,
         warnings,
     };
     for line in lines {
@@ -131,6 +136,12 @@ struct Builder<'a> {
     items_placed: usize,
     /// The last table's parent, its rows' items, and `items_placed` then.
     last_list: Option<(usize, Vec<usize>, usize)>,
+    /// The open list items of the current list, by indentation, outermost first.
+    bullets: Vec<(usize, usize)>,
+    /// The number of the last numbered list item: a numbered line is a list
+    /// item only when it starts a list or follows that number (a lone `4.`
+    /// is a footnote).
+    list_ordinal: Option<u32>,
     warnings: &'a mut Vec<Warning>,
 }
 
@@ -186,6 +197,7 @@ impl Builder<'_> {
         if !line.bullet
             && line.heading == 0
             && self.table.is_none()
+            && list_number(&line.text).is_none()
             && let Some(last) = self.last_bullet
             && line.no == self.last_bullet_line + 1
         {
@@ -203,6 +215,8 @@ impl Builder<'_> {
             return;
         }
         if line.indented
+            && !line.bullet
+            && list_number(&line.text).is_none()
             && let Some(last) = self.last_bullet
             && !self.prose_since_item
         {
@@ -249,7 +263,17 @@ impl Builder<'_> {
             self.close_table();
         }
         if line.bullet {
-            self.bullet(line);
+            self.bullet(line, &line.text);
+            return;
+        }
+        if !matches!(self.scheme, Scheme::Numbered)
+            && self.list_parent.is_some()
+            && !self.prose_since_item
+            && let Some((ordinal, text)) = list_number(&line.text)
+            && (ordinal == 1 || self.list_ordinal.is_some_and(|n| n + 1 == ordinal))
+        {
+            self.list_ordinal = Some(ordinal);
+            self.bullet(line, text);
             return;
         }
         self.last_bullet = None;
@@ -560,27 +584,45 @@ impl Builder<'_> {
         }
         if (line.bullet || line.quote) && self.path.len() > 1 {
             self.prose_since_item = false;
-            self.bullet(line);
+            self.bullet(line, &line.text);
             return true;
         }
         false
     }
 
-    fn bullet(&mut self, line: &Line) {
-        let Some(parent) = self.list_parent.filter(|_| !self.prose_since_item) else {
+    /// A list item under the item the list follows, or, when it is indented
+    /// deeper than the list item before it, under that one.
+    fn bullet(&mut self, line: &Line, text: &str) {
+        let Some(list_parent) = self.list_parent.filter(|_| !self.prose_since_item) else {
             self.last_bullet = None;
             return;
         };
+        if self
+            .bullets
+            .first()
+            .is_some_and(|&(_, first)| self.nodes[first].line < self.nodes[list_parent].line)
+        {
+            self.bullets.clear();
+        }
+        while self
+            .bullets
+            .last()
+            .is_some_and(|&(indent, _)| indent >= line.indent)
+        {
+            self.bullets.pop();
+        }
+        let parent = self.bullets.last().map_or(list_parent, |&(_, idx)| idx);
         let level = self.nodes[parent].level + 1;
         let idx = self.nodes.len();
         self.nodes.push(Node {
             level,
-            title: line.text.clone(),
+            title: text.to_owned(),
             line: line.no,
             from_list: true,
             ..Node::default()
         });
         self.nodes[parent].children.push(idx);
+        self.bullets.push((line.indent, idx));
         self.last_bullet = Some(idx);
         self.last_bullet_line = line.no;
     }
@@ -880,92 +922,5 @@ impl Builder<'_> {
     }
 }
 
-/// A row piece long enough, or capitalized enough, to hold several
-/// initiatives that no word boundary gave away.
-fn may_be_several(title: &str) -> bool {
-    let words: Vec<&str> = title.split_whitespace().collect();
-    let capitalized = words
-        .iter()
-        .filter(|w| {
-            w.trim_start_matches(['(', '"', '“'])
-                .starts_with(char::is_uppercase)
-        })
-        .count();
-    words.len() >= 20 || (words.len() >= 9 && capitalized * 10 >= words.len() * 6)
-}
-
-fn is_capitals(text: &str) -> bool {
-    let letters: Vec<char> = text.chars().filter(|c| c.is_alphabetic()).collect();
-    letters.len() >= 2 && letters.iter().all(|c| !c.is_lowercase())
-}
-
 /// Beyond this many children of one item, only exact repeats are looked for.
 const NEAR_REPEAT_CHECKED: usize = 2_000;
-
-/// The longest an item's title grows by continuation lines; the reader
-/// stops joining there, so a pathological document cannot make it quadratic.
-const MAX_JOINED_CHARS: usize = 4000;
-
-fn extend_title(title: &mut String, tail: &str) {
-    if title.len() < MAX_JOINED_CHARS {
-        *title = join_wrapped(title, tail);
-    }
-}
-
-/// Joins a line to the one it continues, mending a word broken by a hyphen.
-fn join_wrapped(head: &str, tail: &str) -> String {
-    if let Some(stem) = head.strip_suffix('-')
-        && stem.ends_with(|c: char| c.is_lowercase())
-        && tail.starts_with(|c: char| c.is_lowercase())
-    {
-        return format!("{stem}{tail}");
-    }
-    format!("{head} {tail}")
-}
-
-/// The first sentence of a list item, and the rest.
-fn first_sentence(text: &str) -> (&str, &str) {
-    let bytes = text.as_bytes();
-    for (i, _) in text.match_indices(". ") {
-        let before = text[..i].rsplit(' ').next().unwrap_or_default();
-        let after = bytes.get(i + 2).copied().unwrap_or(b' ');
-        let words_before = text[..i].split_whitespace().count();
-        if after.is_ascii_uppercase()
-            && before.len() >= 3
-            && before.chars().all(|c| c.is_lowercase())
-            && words_before >= 4
-        {
-            return (&text[..=i], text[i + 2..].trim());
-        }
-    }
-    (text, "")
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn first_sentences() {
-        assert_eq!(
-            first_sentence("publish the service standard for all. An outline is in Annex 3"),
-            (
-                "publish the service standard for all.",
-                "An outline is in Annex 3"
-            )
-        );
-        assert_eq!(
-            first_sentence("work with the U.S. Customs office"),
-            ("work with the U.S. Customs office", "")
-        );
-    }
-
-    #[test]
-    fn wrapped_words_are_mended() {
-        assert_eq!(
-            join_wrapped("imple-", "mentation plan"),
-            "implementation plan"
-        );
-        assert_eq!(join_wrapped("state-", "Level"), "state- Level");
-    }
-}

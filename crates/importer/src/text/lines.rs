@@ -17,6 +17,8 @@ pub struct Line {
     pub quote: bool,
     /// Starts with white space (a table cell or a wrapped list item).
     pub indented: bool,
+    /// How far it is indented, a tab counting four spaces: nests list items.
+    pub indent: usize,
     /// Ended in a page reference (`…… 12`, a tab and a number): a contents entry.
     pub toc: bool,
     /// The line is only a page number or a running mark, or empty.
@@ -64,6 +66,11 @@ fn clean(no: u32, raw: &str) -> Line {
         None => (raw, false),
     };
     let indented = raw.starts_with([' ', '\t']);
+    let indent = raw
+        .chars()
+        .take_while(|c| matches!(c, ' ' | '\t'))
+        .map(|c| if c == '\t' { 4 } else { 1 })
+        .sum();
     let mut rest = raw.trim_start_matches([' ', '\t', '\u{feff}']);
     let mut heading = 0u8;
     while let Some(r) = rest.strip_prefix('#') {
@@ -118,6 +125,7 @@ fn clean(no: u32, raw: &str) -> Line {
         bullet,
         quote: rest_quoted.is_some(),
         indented,
+        indent,
         toc,
         blank,
         cells,

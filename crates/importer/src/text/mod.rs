@@ -13,6 +13,7 @@ mod lines;
 mod scheme;
 mod similar;
 mod table;
+mod wording;
 
 use crate::{ImportError, Outline, Warning};
 use scheme::Scheme;
