@@ -40,6 +40,21 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "imports",
         sql: include_str!("../migrations/0003_imports.sql"),
     },
+    Migration {
+        version: 4,
+        name: "accounts",
+        sql: include_str!("../migrations/0004_accounts.sql"),
+    },
+    Migration {
+        version: 5,
+        name: "audit",
+        sql: include_str!("../migrations/0005_audit.sql"),
+    },
+    Migration {
+        version: 6,
+        name: "versions",
+        sql: include_str!("../migrations/0006_versions.sql"),
+    },
 ];
 
 impl Migration {

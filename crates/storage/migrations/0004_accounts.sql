@@ -1,0 +1,1 @@
+-- accounts: written in issue 5.

@@ -1,0 +1,1 @@
+-- audit: written in issue 5.

@@ -1,0 +1,1 @@
+-- versions: written in issue 5.
