@@ -124,6 +124,20 @@ docs/measures-csv.md)."
     )]
     Measures(MeasuresCommand),
 
+    /// Manage accounts: add one, list them, reset a password.
+    #[command(
+        subcommand,
+        long_about = "Manage the accounts that sign in to Lodestar. \
+A fresh installation has none and no default password: create the first administrator \
+with `lodestar user add EMAIL --name NAME --role administrator`. Passwords are stored \
+only as argon2id hashes."
+    )]
+    User(UserCommand),
+
+    /// Make API tokens for machine clients.
+    #[command(subcommand)]
+    Token(TokenCommand),
+
     /// Show where every node and measure of a plan stands.
     #[command(long_about = "Show where every node and measure of a plan stands, \
 as of today: the plan as an indented outline in tree order, each node with the status \
@@ -256,6 +270,71 @@ pub struct CheckinArgs {
     /// The plan, by id or key, when NODE is a code alone.
     #[arg(long, value_name = "PLAN")]
     pub plan: Option<String>,
+}
+
+/// The subcommands of `lodestar user`.
+#[derive(Debug, Subcommand)]
+pub enum UserCommand {
+    /// Create an account. Without --password-stdin a random password is made
+    /// and printed once.
+    Add(UserAddArgs),
+    /// List the accounts.
+    List,
+    /// Set a new password for an account and end its sessions. Without
+    /// --password-stdin a random password is made and printed once.
+    ResetPassword(UserPasswordArgs),
+}
+
+/// Arguments of `lodestar user add`.
+#[derive(Debug, Args)]
+pub struct UserAddArgs {
+    /// The account's email address, which it signs in with.
+    #[arg(value_name = "EMAIL")]
+    pub email: String,
+    /// The name shown for it.
+    #[arg(long)]
+    pub name: String,
+    /// What it may do: administrator, plan-editor, reviewer or viewer.
+    #[arg(long, default_value = "viewer")]
+    pub role: String,
+    /// The id of the person it is (makes it sponsor or owner of their nodes).
+    #[arg(long, value_name = "ID")]
+    pub person: Option<i64>,
+    /// Read the password from the first line of standard input.
+    #[arg(long)]
+    pub password_stdin: bool,
+}
+
+/// Arguments of `lodestar user reset-password`.
+#[derive(Debug, Args)]
+pub struct UserPasswordArgs {
+    /// The account's email address.
+    #[arg(value_name = "EMAIL")]
+    pub email: String,
+    /// Read the password from the first line of standard input.
+    #[arg(long)]
+    pub password_stdin: bool,
+}
+
+/// The subcommands of `lodestar token`.
+#[derive(Debug, Subcommand)]
+pub enum TokenCommand {
+    /// Create an API token for an account and print it (only now, never again).
+    Create(TokenCreateArgs),
+}
+
+/// Arguments of `lodestar token create`.
+#[derive(Debug, Args)]
+pub struct TokenCreateArgs {
+    /// The account it acts for, by email address.
+    #[arg(long, value_name = "EMAIL")]
+    pub user: String,
+    /// What it is for ("nightly ticket metrics").
+    #[arg(long)]
+    pub name: String,
+    /// What it may do: read, write-measures or admin; repeat for several.
+    #[arg(long = "scope", value_name = "SCOPE", required = true)]
+    pub scopes: Vec<String>,
 }
 
 /// The subcommands of `lodestar measures`.

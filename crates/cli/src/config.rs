@@ -10,9 +10,13 @@
 use crate::args::{
     CheckinArgs, Cli, Command, ExportArgs, FormatArg, GlobalArgs, ImportArgs, ImportWarningsArgs,
     MeasuresCommand, MeasuresImportArgs, OverdueArgs, ReportFormatArg, ServeArgs, StatusArgs,
+    TokenCommand, UserCommand,
 };
 use crate::error::CliError;
-use lodestar_domain::{CalendarDate, Code, Key, LongText, Name, NodeId, Percent, ProgressStatus};
+use lodestar_domain::{
+    CalendarDate, Code, Email, Key, LongText, Name, NodeId, Percent, PersonId, ProgressStatus,
+    Role, TokenScope,
+};
 use lodestar_services::Overrides;
 use lodestar_services::plan_code::DocFormat;
 use std::fmt;
@@ -65,6 +69,49 @@ pub enum Task {
     Status(Status),
     /// List the check-ins owed.
     Overdue(Overdue),
+    /// Create an account.
+    AddUser(AddUser),
+    /// List the accounts.
+    ListUsers,
+    /// Set a new password for an account.
+    ResetPassword(ResetPassword),
+    /// Create an API token.
+    CreateToken(CreateToken),
+}
+
+/// Settings of `lodestar user add`.
+#[derive(Debug)]
+pub struct AddUser {
+    /// Its email address.
+    pub email: Email,
+    /// Its name.
+    pub name: Name,
+    /// Its role.
+    pub role: Role,
+    /// The person it is.
+    pub person: Option<PersonId>,
+    /// Read the password from standard input instead of making one.
+    pub password_stdin: bool,
+}
+
+/// Settings of `lodestar user reset-password`.
+#[derive(Debug)]
+pub struct ResetPassword {
+    /// The account's email address.
+    pub email: String,
+    /// Read the password from standard input instead of making one.
+    pub password_stdin: bool,
+}
+
+/// Settings of `lodestar token create`.
+#[derive(Debug)]
+pub struct CreateToken {
+    /// The account's email address.
+    pub user: String,
+    /// The token's name.
+    pub name: String,
+    /// Its scopes.
+    pub scopes: Vec<TokenScope>,
 }
 
 /// Settings of `lodestar serve`.
@@ -302,6 +349,35 @@ impl Task {
             }
             Command::Status(args) => Self::Status(Status::from_args(args)),
             Command::Overdue(args) => Self::Overdue(Overdue::from_args(args)),
+            Command::User(UserCommand::Add(args)) => Self::AddUser(AddUser {
+                email: Email::parse(&args.email)
+                    .map_err(|e| CliError::failed(format!("EMAIL: {e}")))?,
+                name: Name::parse(&args.name)
+                    .map_err(|e| CliError::failed(format!("--name: {e}")))?,
+                role: args
+                    .role
+                    .parse()
+                    .map_err(|e: String| CliError::failed(format!("--role: {e}")))?,
+                person: args.person.map(PersonId),
+                password_stdin: args.password_stdin,
+            }),
+            Command::User(UserCommand::List) => Self::ListUsers,
+            Command::User(UserCommand::ResetPassword(args)) => Self::ResetPassword(ResetPassword {
+                email: args.email,
+                password_stdin: args.password_stdin,
+            }),
+            Command::Token(TokenCommand::Create(args)) => Self::CreateToken(CreateToken {
+                user: args.user,
+                name: args.name,
+                scopes: args
+                    .scopes
+                    .iter()
+                    .map(|s| {
+                        s.parse()
+                            .map_err(|e: String| CliError::failed(format!("--scope: {e}")))
+                    })
+                    .collect::<Result<_, _>>()?,
+            }),
         })
     }
 

@@ -371,6 +371,8 @@ struct Server {
     child: Child,
     address: String,
     logs: mpsc::Receiver<String>,
+    /// Sent as `Authorization: Bearer …` when set.
+    token: Option<String>,
 }
 
 impl Server {
@@ -414,6 +416,7 @@ impl Server {
             child,
             address,
             logs,
+            token: None,
         }
     }
 
@@ -421,9 +424,14 @@ impl Server {
     fn get(&self, path: &str) -> std::io::Result<(u16, String)> {
         let mut stream = TcpStream::connect(&self.address)?;
         stream.set_read_timeout(Some(Duration::from_secs(10)))?;
+        let authorization = self
+            .token
+            .as_ref()
+            .map(|t| format!("Authorization: Bearer {t}\r\n"))
+            .unwrap_or_default();
         write!(
             stream,
-            "GET {path} HTTP/1.0\r\nHost: {}\r\nAccept: application/json\r\n\r\n",
+            "GET {path} HTTP/1.0\r\nHost: {}\r\nAccept: application/json\r\n{authorization}\r\n",
             self.address
         )?;
         let mut response = String::new();
@@ -490,8 +498,56 @@ impl Drop for Server {
 #[test]
 fn serve_loads_the_sample_plan_answers_health_checks_and_serves_the_api() {
     let work = Workspace::new("serve");
-    let server = Server::start(&work.sqlite("data"));
+    let db = work.sqlite("data");
+    let mut server = Server::start(&db);
     server.wait_for_ok("/healthz");
+    let (status, _) = server.get("/api/v1/plans").unwrap();
+    assert_eq!(status, 401, "the API needs credentials");
+
+    // The first administrator of a fresh installation, and a token for a script.
+    let added = lodestar()
+        .args(&db.args)
+        .args([
+            "user",
+            "add",
+            "cio@harborfalls.example",
+            "--name",
+            "Dana Okafor",
+            "--role",
+            "administrator",
+        ])
+        .output()
+        .unwrap();
+    let said = String::from_utf8_lossy(&added.stdout);
+    assert!(
+        added.status.success(),
+        "{said}{}",
+        String::from_utf8_lossy(&added.stderr)
+    );
+    assert!(
+        said.contains("Password: "),
+        "a made password is shown once: {said}"
+    );
+    let token = lodestar()
+        .args(&db.args)
+        .args([
+            "token",
+            "create",
+            "--user",
+            "cio@harborfalls.example",
+            "--name",
+            "ci",
+            "--scope",
+            "read",
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        token.status.success(),
+        "{}",
+        String::from_utf8_lossy(&token.stderr)
+    );
+    server.token = Some(String::from_utf8(token.stdout).unwrap().trim().to_owned());
     let plans = server.wait_for_ok("/api/v1/plans");
     assert!(plans.contains(SAMPLE_KEY), "{plans}");
 

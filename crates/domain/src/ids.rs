@@ -44,4 +44,8 @@ id_type!(
     MeasureId,
     /// Identifies an observed value of a measure.
     ObservationId,
+    /// Identifies an account.
+    UserId,
+    /// Identifies an API token.
+    TokenId,
 );

@@ -3,11 +3,15 @@
 /// Declares an enum whose variants are written as fixed words (`on-track`),
 /// with `as_str`, `ALL`, `FromStr` (naming the accepted words on error) and
 /// `Display`, and serde and OpenAPI spellings that agree with them.
+///
+/// The words are taken as `tt`, not `literal`: a `literal` fragment reaches
+/// the derives wrapped in an invisible group, which serde sees through but
+/// utoipa does not, so the OpenAPI document would spell the variants' names.
 macro_rules! keyword_enum {
     (
         $(#[$doc:meta])*
         $name:ident, what = $what:literal {
-            $( $(#[$vdoc:meta])* $variant:ident = $word:literal, )+
+            $( $(#[$vdoc:meta])* $variant:ident = $word:tt, )+
         }
     ) => {
         $(#[$doc])*

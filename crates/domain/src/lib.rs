@@ -11,6 +11,7 @@
 //! it starts, a weight is never negative) is a type that cannot hold a value
 //! breaking it, so the layers above parse input once, at the edge.
 
+pub mod account;
 pub mod document;
 pub mod error;
 pub mod execution;
@@ -27,6 +28,7 @@ pub mod text;
 pub mod tree;
 pub mod when;
 
+pub use account::{Role, TokenScope, User, check_password};
 pub use error::ValidationError;
 pub use execution::{
     Cadence, CheckIn, CheckInDraft, CheckInRevision, Evidence, EvidenceDraft, Link, Milestone,

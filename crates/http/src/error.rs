@@ -24,7 +24,8 @@ pub struct ErrorBody {
 /// What went wrong.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ErrorDetail {
-    /// A stable, machine-readable code: `not_found`, `conflict`, `invalid`,
+    /// A stable, machine-readable code: `not_found`, `conflict`,
+    /// `version_conflict`, `precondition_required`, `invalid`,
     /// `invalid_document`, `unreadable_document`, `bad_request`,
     /// `payload_too_large`, `unsupported_media_type`, `internal`.
     pub code: &'static str,
@@ -36,6 +37,11 @@ pub struct ErrorDetail {
     /// Every problem, when a document had several.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub problems: Vec<Problem>,
+    /// The version the record is at now, with `version_conflict` (unless it
+    /// was removed) and `precondition_required`: re-read it, reapply the
+    /// change, and send this version in `If-Match`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub current_version: Option<i64>,
 }
 
 /// One of several problems in a document.
@@ -51,7 +57,10 @@ pub struct Problem {
 #[derive(Debug)]
 pub struct ApiError {
     status: StatusCode,
-    detail: ErrorDetail,
+    /// Boxed, so that the `Result`s every handler returns stay small.
+    detail: Box<ErrorDetail>,
+    /// Seconds for a `Retry-After` header (throttled sign-ins).
+    retry_after: Option<u64>,
 }
 
 /// Shorthand for handler results.
@@ -62,12 +71,14 @@ impl ApiError {
     pub fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> Self {
         Self {
             status,
-            detail: ErrorDetail {
+            retry_after: None,
+            detail: Box::new(ErrorDetail {
                 code,
                 message: message.into(),
                 field: None,
                 problems: Vec::new(),
-            },
+                current_version: None,
+            }),
         }
     }
 
@@ -80,6 +91,15 @@ impl ApiError {
     /// A malformed request (bad syntax, wrong path or query parameter).
     pub fn bad_request(message: impl Into<String>) -> Self {
         Self::new(StatusCode::BAD_REQUEST, "bad_request", message)
+    }
+
+    /// A write that must name the version it replaces (`If-Match`) and did not.
+    pub fn precondition_required(message: impl Into<String>) -> Self {
+        Self::new(
+            StatusCode::PRECONDITION_REQUIRED,
+            "precondition_required",
+            message,
+        )
     }
 
     /// Well-formed input that breaks a rule.
@@ -105,6 +125,23 @@ impl From<ServiceError> for ApiError {
             ServiceError::Conflict { field, message } => {
                 let mut e = Self::new(StatusCode::CONFLICT, "conflict", message);
                 e.detail.field = field;
+                e
+            }
+            ServiceError::Stale { current, .. } => {
+                let mut e = Self::new(StatusCode::CONFLICT, "version_conflict", err.to_string());
+                e.detail.current_version = current;
+                e
+            }
+            ServiceError::VersionRequired {
+                entity,
+                ref id,
+                current,
+            } => {
+                let mut e = Self::precondition_required(format!(
+                    "{entity} {id} exists, at version {current}; to replace it, send the version you based \
+                     the change on as If-Match: \"{current}\" (read it first to see what you would replace)"
+                ));
+                e.detail.current_version = Some(current);
                 e
             }
             ServiceError::Invalid(e) => Self::invalid(e),
@@ -149,6 +186,20 @@ impl From<ServiceError> for ApiError {
                     err.to_string(),
                 ),
             },
+            ServiceError::Unauthenticated(message) => {
+                Self::new(StatusCode::UNAUTHORIZED, "unauthenticated", message)
+            }
+            ServiceError::Forbidden(message) => {
+                Self::new(StatusCode::FORBIDDEN, "forbidden", message)
+            }
+            ServiceError::Throttled {
+                message,
+                retry_after_seconds,
+            } => {
+                let mut e = Self::new(StatusCode::TOO_MANY_REQUESTS, "throttled", message);
+                e.retry_after = Some(retry_after_seconds);
+                e
+            }
             ServiceError::Internal(cause) => {
                 tracing::error!(error = %cause, "internal error");
                 Self::new(
@@ -178,6 +229,24 @@ impl From<QueryRejection> for ApiError {
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        (self.status, Json(ErrorBody { error: self.detail })).into_response()
+        let mut response = (
+            self.status,
+            Json(ErrorBody {
+                error: *self.detail,
+            }),
+        )
+            .into_response();
+        if self.status == StatusCode::UNAUTHORIZED {
+            response.headers_mut().insert(
+                axum::http::header::WWW_AUTHENTICATE,
+                axum::http::HeaderValue::from_static("Bearer realm=\"lodestar\""),
+            );
+        }
+        if let Some(seconds) = self.retry_after {
+            response
+                .headers_mut()
+                .insert(axum::http::header::RETRY_AFTER, seconds.into());
+        }
+        response
     }
 }

@@ -4,6 +4,7 @@
 use crate::error::ApiError;
 use axum::body::Bytes;
 use axum::extract::{FromRequest, FromRequestParts, Request};
+use axum::http::request::Parts;
 use axum::http::{StatusCode, header};
 use serde::de::DeserializeOwned;
 
@@ -53,6 +54,68 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for OptionalJson<T> {
         }
         parse_json(&bytes).map(|value| Self(Some(value)))
     }
+}
+
+/// The version a change is based on, from `If-Match: "N"` (the `ETag` that
+/// reading the record gave). Required: a change without it could silently undo
+/// someone else's, so a missing header, or `*`, is a 428.
+pub struct IfMatch(pub i64);
+
+impl<S: Send + Sync> FromRequestParts<S> for IfMatch {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, ApiError> {
+        match if_match(parts)? {
+            Some(version) => Ok(Self(version)),
+            None => Err(ApiError::precondition_required(
+                "send the version your change is based on as If-Match: \"N\", where N is the ETag \
+                 that reading the record gave; without it your change could undo someone else's",
+            )),
+        }
+    }
+}
+
+/// `If-Match` where it may be left out (a delete, setting a status override
+/// where there is none): checked when given. `*` is refused all the same.
+pub struct OptionalIfMatch(pub Option<i64>);
+
+impl<S: Send + Sync> FromRequestParts<S> for OptionalIfMatch {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, ApiError> {
+        if_match(parts).map(Self)
+    }
+}
+
+/// Reads `If-Match`: none, or the one version its entity tag names. A weak tag
+/// (`W/"3"`, as a compressing proxy may turn ours into) names the same version.
+fn if_match(parts: &Parts) -> Result<Option<i64>, ApiError> {
+    let mut values = parts.headers.get_all(header::IF_MATCH).iter();
+    let Some(value) = values.next() else {
+        return Ok(None);
+    };
+    let malformed = || {
+        ApiError::bad_request(
+            "If-Match must hold one entity tag as this API sends it in ETag, like If-Match: \"3\"",
+        )
+    };
+    if values.next().is_some() {
+        return Err(malformed());
+    }
+    let text = value.to_str().map_err(|_| malformed())?.trim();
+    if text == "*" {
+        return Err(ApiError::precondition_required(
+            "If-Match: * would overwrite whatever is stored; send the version your change is based on, \
+             If-Match: \"N\" with N from the ETag that reading the record gave",
+        ));
+    }
+    let tag = text.strip_prefix("W/").unwrap_or(text);
+    tag.strip_prefix('"')
+        .and_then(|t| t.strip_suffix('"'))
+        .filter(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
+        .and_then(|n| n.parse().ok())
+        .map(Some)
+        .ok_or_else(malformed)
 }
 
 fn require_json(req: &Request) -> Result<(), ApiError> {
@@ -138,6 +201,27 @@ mod tests {
         let text = format!("{err:?}");
         assert!(text.contains("period"), "{text}");
         assert!(text.contains("before it starts"), "{text}");
+    }
+
+    fn parts(values: &[&str]) -> Parts {
+        let mut req = axum::http::Request::builder();
+        for v in values {
+            req = req.header(header::IF_MATCH, *v);
+        }
+        req.body(()).unwrap().into_parts().0
+    }
+
+    #[test]
+    fn if_match_names_one_version() {
+        assert_eq!(if_match(&parts(&[])).unwrap(), None);
+        assert_eq!(if_match(&parts(&["\"7\""])).unwrap(), Some(7));
+        assert_eq!(if_match(&parts(&["W/\"7\""])).unwrap(), Some(7));
+        for bad in ["7", "\"\"", "\"-1\"", "\"7\", \"8\"", "\"x\""] {
+            let err = if_match(&parts(&[bad])).unwrap_err();
+            assert_eq!(err.status(), StatusCode::BAD_REQUEST, "{bad}");
+        }
+        let err = if_match(&parts(&["*"])).unwrap_err();
+        assert_eq!(err.status(), StatusCode::PRECONDITION_REQUIRED);
     }
 
     #[test]

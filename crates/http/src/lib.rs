@@ -6,15 +6,19 @@
 //! every error becomes a response in one place ([`error::ApiError`]).
 
 pub mod api;
+pub mod auth;
 pub mod error;
 mod extract;
+pub mod headers;
 pub mod openapi;
 mod pages;
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
+use axum::middleware;
 use lodestar_services::App;
 use std::future::Future;
+use std::net::SocketAddr;
 use tower_http::trace::TraceLayer;
 
 /// The largest request body accepted, in bytes (a plan document of several
@@ -26,8 +30,12 @@ pub fn router(app: App) -> Router {
     Router::new()
         .merge(api::routes())
         .merge(pages::routes())
+        .merge(auth::routes::routes())
+        .merge(auth::pages::routes())
+        .route_layer(middleware::from_fn_with_state(app.clone(), auth::guard))
         .fallback(not_found)
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+        .layer(middleware::from_fn(headers::secure))
         .layer(TraceLayer::new_for_http())
         .with_state(app)
 }
@@ -39,9 +47,12 @@ pub async fn serve(
     app: App,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    axum::serve(listener, router(app))
-        .with_graceful_shutdown(shutdown)
-        .await
+    axum::serve(
+        listener,
+        router(app).into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown)
+    .await
 }
 
 /// Unknown addresses: a JSON error under `/api/`, an error page elsewhere.

@@ -5,8 +5,14 @@ use crate::api::{
     alignments, departments, execution, imports, measures, nodes, organizations, people, plans,
     tags,
 };
+use crate::auth::policy;
 use axum::Json;
-use utoipa::OpenApi;
+use axum::http::Method;
+use utoipa::openapi::security::{
+    ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityRequirement, SecurityScheme,
+};
+use utoipa::openapi::{Content, Ref, ResponseBuilder};
+use utoipa::{Modify, OpenApi};
 
 /// The API's description.
 #[derive(OpenApi)]
@@ -23,23 +29,102 @@ use utoipa::OpenApi;
         tags::list, tags::show, tags::create, tags::update, tags::delete,
         alignments::list, alignments::show, alignments::create, alignments::update, alignments::delete,
         execution::list_checkins, execution::file_checkin, execution::show_checkin, execution::correct_checkin,
-        execution::node_status, execution::set_override, execution::clear_override, execution::override_history, execution::plan_status,
+        execution::node_status, execution::show_override, execution::set_override, execution::clear_override, execution::override_history, execution::plan_status,
         execution::overdue,
         measures::list, measures::show, measures::create, measures::update, measures::remove,
         measures::series, measures::record, measures::remove_observation, measures::import_csv,
         crate::api::milestones::list, crate::api::milestones::create, crate::api::milestones::show, crate::api::milestones::update, crate::api::milestones::delete,
         crate::api::evidence::list, crate::api::evidence::create, crate::api::evidence::show, crate::api::evidence::update, crate::api::evidence::delete,
         imports::upload, imports::show, imports::confirm, imports::warnings,
+        crate::api::audit::node_history, crate::api::audit::export_csv,
+        crate::auth::routes::sign_in, crate::auth::routes::current, crate::auth::routes::sign_out, crate::auth::routes::change_password,
+        crate::auth::routes::tokens, crate::auth::routes::create_token, crate::auth::routes::revoke_token,
+        crate::auth::routes::users, crate::auth::routes::create_user, crate::auth::routes::update_user,
     ),
+    components(schemas(plans::ExportFormat)),
+    modifiers(&SecurityAddon),
     tags(
         (name = "plans", description = "Strategic plans and plan-as-code"),
         (name = "nodes", description = "Goals, objectives, initiatives: the nodes of a plan's tree"),
         (name = "execution", description = "Check-ins, status overrides, roll-up statuses and overdue updates"),
         (name = "measures", description = "Measures (KPIs), their targets and values, and CSV import"),
+        (name = "accounts", description = "Signing in and out, passwords, API tokens and (for administrators) accounts"),
         (name = "imports", description = "Plan documents (text, Markdown, PDF, Word, StratML, plan-as-code) read into draft plans, reviewed and confirmed"),
     )
 )]
 pub struct ApiDoc;
+
+/// How callers prove who they are, and what every guarded route may answer
+/// because of it. The guard in front of the handlers (`crate::auth`) decides
+/// this for every route alike, so it is described here, once, from the same
+/// table of public routes it uses.
+struct SecurityAddon;
+
+impl Modify for SecurityAddon {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .bearer_format("lst_…")
+                    .description(Some(
+                        "An API token: `lodestar token create` or POST /api/v1/tokens",
+                    ))
+                    .build(),
+            ),
+        );
+        components.add_security_scheme(
+            "session",
+            SecurityScheme::ApiKey(ApiKey::Cookie(ApiKeyValue::with_description(
+                crate::auth::SESSION_COOKIE,
+                "The cookie POST /api/v1/session sets; changes made with it also need the X-CSRF-Token header",
+            ))),
+        );
+        openapi.security = Some(vec![
+            SecurityRequirement::new("bearer", Vec::<String>::new()),
+            SecurityRequirement::new("session", Vec::<String>::new()),
+        ]);
+        for (template, item) in openapi.paths.paths.iter_mut() {
+            let operations = [
+                (Method::GET, &mut item.get),
+                (Method::PUT, &mut item.put),
+                (Method::POST, &mut item.post),
+                (Method::DELETE, &mut item.delete),
+                (Method::PATCH, &mut item.patch),
+            ];
+            for (method, operation) in operations {
+                let Some(operation) = operation else { continue };
+                if policy::is_public(&method, template) {
+                    operation.security = Some(Vec::new());
+                    continue;
+                }
+                let responses = &mut operation.responses.responses;
+                for (status, description) in [
+                    ("401", "No valid session or API token"),
+                    (
+                        "403",
+                        "The caller may not do this (role, place in the plan, or token scope)",
+                    ),
+                ] {
+                    responses
+                        .entry(status.to_owned())
+                        .or_insert_with(|| error_response(description).into());
+                }
+            }
+        }
+    }
+}
+
+/// A response whose body is the API's error.
+fn error_response(description: &str) -> utoipa::openapi::Response {
+    let body = Content::new(Some(Ref::from_schema_name("ErrorBody")));
+    ResponseBuilder::new()
+        .description(description)
+        .content("application/json", body)
+        .build()
+}
 
 /// `GET /api/v1/openapi.json`.
 pub async fn document() -> Json<utoipa::openapi::OpenApi> {

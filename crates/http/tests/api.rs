@@ -76,8 +76,9 @@ async fn a_plan_can_be_built_read_changed_and_deleted() {
         let mut changed = strategy.clone();
         changed.as_object_mut().unwrap().remove("id");
         changed["title"] = json!("Back up everything, twice");
-        let (status, updated) = s.put(&node_url, &changed).await;
+        let (status, updated, version) = s.put_if_match(&node_url, 1, &changed).await;
         assert_eq!(status, StatusCode::OK, "{updated}");
+        assert_eq!(version, Some(2), "the answer carries the new version");
         assert_eq!(
             s.get(&node_url).await.1["title"],
             "Back up everything, twice"
@@ -261,8 +262,8 @@ async fn moves_that_break_the_tree_are_refused() {
         }
         moved["parent_id"] = initiative_id;
         moved["level"] = Value::Null;
-        let (status, body) = s
-            .put(&format!("/api/v1/nodes/{}", goal["id"]), &moved)
+        let (status, body, _) = s
+            .put_if_match(&format!("/api/v1/nodes/{}", goal["id"]), 1, &moved)
             .await;
         assert_eq!(
             (status, error_field(&body)),

@@ -86,11 +86,14 @@ async fn a_check_in_changes_the_status_up_the_tree() {
         let (_, st) = s.get(&format!("/api/v1/nodes/{goal}/status")).await;
         assert_eq!(st["status"], "at-risk", "{b}: the override counts upward");
         let path = format!("/api/v1/nodes/{node}/status-override");
-        s.put(
-            &path,
-            &json!({"status": "on-track", "reason": "Vendor delivered"}),
-        )
-        .await;
+        let (status, _, version) = s
+            .put_if_match(
+                &path,
+                1,
+                &json!({"status": "on-track", "reason": "Vendor delivered"}),
+            )
+            .await;
+        assert_eq!((status, version), (StatusCode::OK, Some(2)), "{b}");
         assert_eq!(s.delete(&path).await, StatusCode::OK, "{b}");
         assert_eq!(
             s.delete(&path).await,
@@ -186,9 +189,10 @@ async fn a_correction_keeps_the_earlier_text_in_history() {
             )
             .await;
         let id = first["id"].as_i64().unwrap();
-        let (status, err) = s
-            .put(
+        let (status, err, _) = s
+            .put_if_match(
                 &format!("/api/v1/checkins/{id}"),
+                1,
                 &json!({"status": "at-risk"}),
             )
             .await;
@@ -197,13 +201,14 @@ async fn a_correction_keeps_the_earlier_text_in_history() {
             (StatusCode::UNPROCESSABLE_ENTITY, "reason"),
             "{b}"
         );
-        let (status, _) = s
-            .put(
+        let (status, _, version) = s
+            .put_if_match(
                 &format!("/api/v1/checkins/{id}"),
+                1,
                 &json!({"status": "at-risk", "percent": 50, "reason": "Typo in percent"}),
             )
             .await;
-        assert_eq!(status, StatusCode::OK, "{b}");
+        assert_eq!((status, version), (StatusCode::OK, Some(2)), "{b}");
         let (_, shown) = s.get(&format!("/api/v1/checkins/{id}")).await;
         assert_eq!(shown["checkin"]["revision"], 2, "{b}");
         assert_eq!(shown["history"][0]["percent"], 80.0, "{b}: {shown}");

@@ -88,9 +88,10 @@ async fn milestones_are_created_listed_replaced_and_deleted() {
         let (status, shown) = s.get(&item_url).await;
         assert_eq!((status, &shown), (StatusCode::OK, &first));
 
-        let (status, updated) = s
-            .put(
+        let (status, updated, _) = s
+            .put_if_match(
                 &item_url,
+                1,
                 &json!({"title": "Vendor chosen, finally", "due_date": "2025-04-30"}),
             )
             .await;
@@ -107,9 +108,10 @@ async fn milestones_are_created_listed_replaced_and_deleted() {
         );
         assert_eq!(s.get(&item_url).await.1, updated);
 
-        let (status, moved) = s
-            .put(
+        let (status, moved, _) = s
+            .put_if_match(
                 &item_url,
+                2,
                 &json!({"title": "Vendor chosen, finally", "position": 7}),
             )
             .await;
@@ -126,7 +128,9 @@ async fn milestones_are_created_listed_replaced_and_deleted() {
             (StatusCode::NOT_FOUND, "not_found")
         );
         assert_eq!(s.delete(&item_url).await, StatusCode::NOT_FOUND);
-        let (status, body) = s.put(&item_url, &json!({"title": "Back"})).await;
+        let (status, body, _) = s
+            .put_if_match(&item_url, 3, &json!({"title": "Back"}))
+            .await;
         assert_eq!(
             (status, error_code(&body)),
             (StatusCode::NOT_FOUND, "not_found")
@@ -200,9 +204,10 @@ async fn evidence_is_created_listed_latest_first_replaced_and_deleted() {
 
         let item_url = format!("/api/v1/evidence/{}", story["id"]);
         assert_eq!(s.get(&item_url).await, (StatusCode::OK, story.clone()));
-        let (status, updated) = s
-            .put(
+        let (status, updated, _) = s
+            .put_if_match(
                 &item_url,
+                1,
                 &json!({"title": "Permits in a day", "date": "2025-05-21", "after": "a minute"}),
             )
             .await;
@@ -355,9 +360,10 @@ async fn bad_fields_are_422_naming_the_field_and_write_nothing() {
         );
 
         let (_, m) = s.post(&milestones, &json!({"title": "Live"})).await;
-        let (status, err) = s
-            .put(
+        let (status, err, _) = s
+            .put_if_match(
                 &format!("/api/v1/milestones/{}", m["id"]),
+                1,
                 &json!({"title": "Live", "done_date": FUTURE}),
             )
             .await;
@@ -369,9 +375,10 @@ async fn bad_fields_are_422_naming_the_field_and_write_nothing() {
         let (_, e) = s
             .post(&evidence, &json!({"title": "Faster", "date": "2025-01-01"}))
             .await;
-        let (status, err) = s
-            .put(
+        let (status, err, _) = s
+            .put_if_match(
                 &format!("/api/v1/evidence/{}", e["id"]),
+                1,
                 &json!({"title": "Faster", "date": FUTURE}),
             )
             .await;

@@ -56,6 +56,43 @@ pub enum ServiceError {
         /// Why the importer could not read it.
         reason: ImportError,
     },
+    /// The caller is not signed in, or their credentials do not hold.
+    #[error("{0}")]
+    Unauthenticated(String),
+    /// The caller is signed in but may not do this.
+    #[error("{0}")]
+    Forbidden(String),
+    /// Too many failed sign-ins; try again later.
+    #[error("{message}")]
+    Throttled {
+        /// What was refused and until when.
+        message: String,
+        /// Seconds until a new attempt may succeed.
+        retry_after_seconds: u64,
+    },
+    /// The record changed since the version the caller based the write on
+    /// (or was removed, when `current` is `None`); nothing was written.
+    #[error("{}", lodestar_storage::stale_message(entity, id, *expected, *current))]
+    Stale {
+        /// What was written.
+        entity: &'static str,
+        /// How it was named.
+        id: String,
+        /// The version the write was based on.
+        expected: i64,
+        /// The version the record is at now, if it still exists.
+        current: Option<i64>,
+    },
+    /// The write would replace a record without naming the version it replaces.
+    #[error("{entity} {id} exists at version {current}; name the version to replace")]
+    VersionRequired {
+        /// What was written.
+        entity: &'static str,
+        /// How it was named.
+        id: String,
+        /// The version the record is at.
+        current: i64,
+    },
     /// Something failed on our side; details are logged, not shown.
     #[error("internal error: {0}")]
     Internal(Box<dyn std::error::Error + Send + Sync>),
@@ -70,6 +107,26 @@ impl From<StorageError> for ServiceError {
             StorageError::NotFound { entity, id } => Self::NotFound { entity, id },
             StorageError::Conflict { field, message } => Self::Conflict { field, message },
             StorageError::Invalid(e) => Self::Invalid(e),
+            StorageError::Stale {
+                entity,
+                id,
+                expected,
+                current,
+            } => Self::Stale {
+                entity,
+                id,
+                expected,
+                current,
+            },
+            StorageError::VersionRequired {
+                entity,
+                id,
+                current,
+            } => Self::VersionRequired {
+                entity,
+                id,
+                current,
+            },
             other => Self::Internal(Box::new(other)),
         }
     }

@@ -3,6 +3,7 @@
 
 use crate::{App, ServiceResult};
 use lodestar_domain::*;
+use lodestar_storage::Versioned;
 use time::Date;
 
 /// Refuses an observation date later than today.
@@ -32,15 +33,16 @@ impl App {
         Ok(self.store().create_evidence(node, draft).await?)
     }
 
-    /// Replaces a piece of evidence's fields.
+    /// Replaces the fields of a piece of evidence still at version `expected`.
     pub async fn update_evidence(
         &self,
         id: EvidenceId,
+        expected: i64,
         draft: &EvidenceDraft,
-    ) -> ServiceResult<Evidence> {
-        self.store().evidence(id).await?;
+    ) -> ServiceResult<Versioned<Evidence>> {
+        self.store().at_version::<Evidence>(id, expected).await?;
         check_evidence(draft, self.today())?;
-        Ok(self.store().update_evidence(id, draft).await?)
+        Ok(self.store().update_evidence(id, expected, draft).await?)
     }
 }
 

@@ -5,7 +5,7 @@ use crate::records::referenced;
 use crate::{App, ServiceError, ServiceResult};
 use lodestar_domain::status::overdue_days;
 use lodestar_domain::*;
-use lodestar_storage::{CheckInRecord, MeasureHealth, NodeStatus};
+use lodestar_storage::{CheckInRecord, MeasureHealth, NodeStatus, Versioned};
 use serde::Serialize;
 use std::collections::HashMap;
 use time::Date;
@@ -147,13 +147,23 @@ impl App {
         Ok(self.store().create_checkin(&record, self.today()).await?)
     }
 
-    /// Corrects a filed check-in; the text it replaces is kept with the reason.
+    /// Corrects a filed check-in still at revision `expected`; the text it
+    /// replaces is kept with the reason.
     pub async fn correct_checkin(
         &self,
         id: CheckInId,
+        expected: i64,
         draft: &CheckInDraft,
     ) -> ServiceResult<CheckIn> {
         let current = self.store().get_checkin(id).await?;
+        if i64::from(current.revision) != expected {
+            return Err(ServiceError::Stale {
+                entity: "check-in",
+                id: id.to_string(),
+                expected,
+                current: Some(i64::from(current.revision)),
+            });
+        }
         let Some(reason) = &draft.reason else {
             return Err(ValidationError::new(
                 "reason",
@@ -168,32 +178,53 @@ impl App {
         }
         Ok(self
             .store()
-            .correct_checkin(id, &record, reason, self.today())
+            .correct_checkin(id, expected, &record, reason, self.today())
             .await?)
     }
 
-    /// Overrides a node's computed status, with a reason.
+    /// Overrides a node's computed status, with a reason, and returns the
+    /// status with the override's version. `expected` names the version of
+    /// the override this one replaces; `None` when the node has none.
     pub async fn set_status_override(
         &self,
         node: NodeId,
+        expected: Option<i64>,
         draft: &StatusOverrideDraft,
-    ) -> ServiceResult<NodeStatus> {
+    ) -> ServiceResult<(NodeStatus, i64)> {
         let node = self.store().get_node(node).await?;
         if let Some(by) = draft.set_by {
             referenced(self.store().get_person(by), "set_by", "person", by).await?;
         }
-        self.store()
-            .set_override(node.plan_id, node.id, draft, self.today())
+        let version = self
+            .store()
+            .set_override(node.plan_id, node.id, expected, draft, self.today())
             .await?;
-        self.node_status(node.id).await
+        Ok((self.node_status(node.id).await?, version))
     }
 
-    /// Removes a node's override; 404 when it had none.
-    pub async fn clear_status_override(&self, node: NodeId) -> ServiceResult<NodeStatus> {
+    /// A node's current override with its version; 404 when it has none.
+    pub async fn status_override(&self, node: NodeId) -> ServiceResult<Versioned<StatusOverride>> {
+        self.store().get_node(node).await?;
+        self.store()
+            .status_override(node)
+            .await?
+            .ok_or_else(|| ServiceError::NotFound {
+                entity: "status override of node",
+                id: node.to_string(),
+            })
+    }
+
+    /// Removes a node's override (only if still at version `expected`, when
+    /// given); 404 when it had none.
+    pub async fn clear_status_override(
+        &self,
+        node: NodeId,
+        expected: Option<i64>,
+    ) -> ServiceResult<NodeStatus> {
         let found = self.store().get_node(node).await?;
         if !self
             .store()
-            .clear_override(found.plan_id, node, self.today())
+            .clear_override(found.plan_id, node, expected, self.today())
             .await?
         {
             return Err(ServiceError::NotFound {

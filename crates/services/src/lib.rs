@@ -6,6 +6,9 @@
 //! node's parent is in the same plan, a move does not put a node beneath
 //! itself, a level exists in the plan) and reads and writes plan-as-code.
 
+pub mod accounts;
+pub mod audit;
+pub mod authz;
 mod error;
 mod evidence;
 mod execution;
@@ -20,7 +23,10 @@ mod tree;
 pub use error::{ServiceError, ServiceResult};
 pub use execution::{NodeReport, OverdueNode, StatusReport};
 pub use imports::{DocumentImport, Draft, Overrides, SourceKind, Warning};
-pub use lodestar_storage::{ImportCounts, MeasureHealth, NodeStatus, Recorded, Store};
+pub use lodestar_storage::{
+    Actor, FIRST_VERSION, ImportCounts, MeasureHealth, NodeStatus, Recorded, Store, TokenInfo,
+    Versioned, VersionedRecord, acting_as,
+};
 use time::Date;
 
 /// The application: every operation Lodestar offers, over one store.

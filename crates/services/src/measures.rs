@@ -5,7 +5,7 @@ use crate::records::referenced;
 use crate::{App, ServiceError, ServiceResult};
 use lodestar_domain::measure::{calculated_series, check_measure_rules, formula_cycle};
 use lodestar_domain::*;
-use lodestar_storage::{ImportCounts, ObservationInput, Recorded};
+use lodestar_storage::{ImportCounts, ObservationInput, Recorded, Versioned};
 use serde::Serialize;
 use std::collections::{BTreeMap, HashMap};
 use utoipa::ToSchema;
@@ -133,23 +133,26 @@ impl App {
             .await?)
     }
 
-    /// Replaces a measure's definition; its values stay.
+    /// Replaces the definition of a measure still at version `expected`;
+    /// its values stay.
     pub async fn update_measure(
         &self,
         id: MeasureId,
+        expected: i64,
         draft: &MeasureDraft,
-    ) -> ServiceResult<Measure> {
-        let current = self.store().get_measure(id).await?;
+    ) -> ServiceResult<Versioned<Measure>> {
+        let current = self.store().at_version::<Measure>(id, expected).await?;
         let plan = self.check_measure(draft, Some(&current)).await?;
         let position = draft.position.unwrap_or(current.position);
         Ok(self
             .store()
-            .update_measure(id, plan, draft, position, self.today())
+            .update_measure(id, expected, plan, draft, position, self.today())
             .await?)
     }
 
-    /// Deletes a measure and its values, unless a formula still uses it.
-    pub async fn delete_measure(&self, id: MeasureId) -> ServiceResult<()> {
+    /// Deletes a measure and its values, unless a formula still uses it;
+    /// when `expected` names a version, only if the measure is still at it.
+    pub async fn delete_measure(&self, id: MeasureId, expected: Option<i64>) -> ServiceResult<()> {
         let current = self.store().get_measure(id).await?;
         let measures = self.store().plan_measures(current.plan_id).await?;
         if let Some(user) = measures.iter().find(|m| {
@@ -165,7 +168,10 @@ impl App {
                 ),
             });
         }
-        Ok(self.store().delete_measure(id, current.plan_id).await?)
+        Ok(self
+            .store()
+            .delete_measure(id, expected, current.plan_id)
+            .await?)
     }
 
     /// Records one value of a measure; a value for a period that has one

@@ -3,6 +3,7 @@
 
 use crate::{App, ServiceResult};
 use lodestar_domain::*;
+use lodestar_storage::Versioned;
 use time::Date;
 
 /// Refuses a done date later than today.
@@ -31,15 +32,17 @@ impl App {
         Ok(self.store().create_milestone(node, draft).await?)
     }
 
-    /// Replaces a milestone's fields; it keeps its place unless a position is given.
+    /// Replaces the fields of a milestone still at version `expected`; it
+    /// keeps its place unless a position is given.
     pub async fn update_milestone(
         &self,
         id: MilestoneId,
+        expected: i64,
         draft: &MilestoneDraft,
-    ) -> ServiceResult<Milestone> {
-        self.store().milestone(id).await?;
+    ) -> ServiceResult<Versioned<Milestone>> {
+        self.store().at_version::<Milestone>(id, expected).await?;
         check_milestone(draft, self.today())?;
-        Ok(self.store().update_milestone(id, draft).await?)
+        Ok(self.store().update_milestone(id, expected, draft).await?)
     }
 }
 

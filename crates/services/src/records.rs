@@ -3,7 +3,7 @@
 
 use crate::{App, ServiceError, ServiceResult};
 use lodestar_domain::*;
-use lodestar_storage::StorageError;
+use lodestar_storage::{StorageError, Versioned};
 use std::future::Future;
 
 /// Awaits a lookup of a record that an input field names; a missing record is
@@ -39,13 +39,17 @@ impl App {
         Ok(self.store().create_organization(draft).await?)
     }
 
-    /// Replaces an organization; its new parent may not be itself or beneath it.
+    /// Replaces an organization still at version `expected`; its new parent
+    /// may not be itself or beneath it.
     pub async fn update_organization(
         &self,
         id: OrganizationId,
+        expected: i64,
         draft: &OrganizationDraft,
-    ) -> ServiceResult<Organization> {
-        self.store().get_organization(id).await?;
+    ) -> ServiceResult<Versioned<Organization>> {
+        self.store()
+            .at_version::<Organization>(id, expected)
+            .await?;
         let mut cursor = draft.parent_id;
         while let Some(current) = cursor {
             if current == id {
@@ -64,7 +68,10 @@ impl App {
             .await?
             .parent_id;
         }
-        Ok(self.store().update_organization(id, draft).await?)
+        Ok(self
+            .store()
+            .update_organization(id, expected, draft)
+            .await?)
     }
 
     /// Creates a department of an existing organization.
@@ -80,13 +87,14 @@ impl App {
         Ok(self.store().create_department(draft).await?)
     }
 
-    /// Replaces a department.
+    /// Replaces a department still at version `expected`.
     pub async fn update_department(
         &self,
         id: DepartmentId,
+        expected: i64,
         draft: &DepartmentDraft,
-    ) -> ServiceResult<Department> {
-        self.store().get_department(id).await?;
+    ) -> ServiceResult<Versioned<Department>> {
+        self.store().at_version::<Department>(id, expected).await?;
         let org = draft.organization_id;
         referenced(
             self.store().get_organization(org),
@@ -95,7 +103,7 @@ impl App {
             org,
         )
         .await?;
-        Ok(self.store().update_department(id, draft).await?)
+        Ok(self.store().update_department(id, expected, draft).await?)
     }
 
     async fn check_person(&self, draft: &PersonDraft) -> ServiceResult<()> {
@@ -132,11 +140,16 @@ impl App {
         Ok(self.store().create_person(draft).await?)
     }
 
-    /// Replaces a person.
-    pub async fn update_person(&self, id: PersonId, draft: &PersonDraft) -> ServiceResult<Person> {
-        self.store().get_person(id).await?;
+    /// Replaces a person still at version `expected`.
+    pub async fn update_person(
+        &self,
+        id: PersonId,
+        expected: i64,
+        draft: &PersonDraft,
+    ) -> ServiceResult<Versioned<Person>> {
+        self.store().at_version::<Person>(id, expected).await?;
         self.check_person(draft).await?;
-        Ok(self.store().update_person(id, draft).await?)
+        Ok(self.store().update_person(id, expected, draft).await?)
     }
 
     /// Creates a plan of an existing organization.
@@ -152,10 +165,16 @@ impl App {
         Ok(self.store().create_plan(draft).await?)
     }
 
-    /// Replaces a plan's own fields. Its levels may change only as far as its
-    /// nodes allow: every node's level must still have a name.
-    pub async fn update_plan(&self, id: PlanId, draft: &PlanDraft) -> ServiceResult<Plan> {
-        self.store().get_plan(id).await?;
+    /// Replaces the own fields of a plan still at version `expected`. Its
+    /// levels may change only as far as its nodes allow: every node's level
+    /// must still have a name.
+    pub async fn update_plan(
+        &self,
+        id: PlanId,
+        expected: i64,
+        draft: &PlanDraft,
+    ) -> ServiceResult<Versioned<Plan>> {
+        self.store().at_version::<Plan>(id, expected).await?;
         let org = draft.organization_id;
         referenced(
             self.store().get_organization(org),
@@ -184,7 +203,7 @@ impl App {
             )
             .into());
         }
-        Ok(self.store().update_plan(id, draft).await?)
+        Ok(self.store().update_plan(id, expected, draft).await?)
     }
 
     /// Creates a tag of an existing plan.
@@ -199,15 +218,21 @@ impl App {
         Ok(self.store().create_tag(draft).await?)
     }
 
-    /// Replaces a tag; it stays in its plan, where its nodes are.
-    pub async fn update_tag(&self, id: TagId, draft: &TagDraft) -> ServiceResult<Tag> {
-        let current = self.store().get_tag(id).await?;
+    /// Replaces a tag still at version `expected`; it stays in its plan,
+    /// where its nodes are.
+    pub async fn update_tag(
+        &self,
+        id: TagId,
+        expected: i64,
+        draft: &TagDraft,
+    ) -> ServiceResult<Versioned<Tag>> {
+        let current = self.store().at_version::<Tag>(id, expected).await?;
         if current.plan_id != draft.plan_id {
             return Err(
                 ValidationError::new("plan_id", "a tag cannot move to another plan").into(),
             );
         }
-        Ok(self.store().update_tag(id, draft).await?)
+        Ok(self.store().update_tag(id, expected, draft).await?)
     }
 
     /// Attaches a tag to a node of the same plan.
@@ -255,14 +280,15 @@ impl App {
         Ok(self.store().create_alignment(draft).await?)
     }
 
-    /// Replaces an alignment link.
+    /// Replaces an alignment link still at version `expected`.
     pub async fn update_alignment(
         &self,
         id: AlignmentId,
+        expected: i64,
         draft: &AlignmentDraft,
-    ) -> ServiceResult<Alignment> {
-        self.store().get_alignment(id).await?;
+    ) -> ServiceResult<Versioned<Alignment>> {
+        self.store().at_version::<Alignment>(id, expected).await?;
         self.check_alignment(draft).await?;
-        Ok(self.store().update_alignment(id, draft).await?)
+        Ok(self.store().update_alignment(id, expected, draft).await?)
     }
 }

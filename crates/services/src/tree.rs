@@ -5,6 +5,7 @@ use crate::{App, ServiceResult};
 use lodestar_domain::node::check_dates;
 use lodestar_domain::tree::would_cycle;
 use lodestar_domain::*;
+use lodestar_storage::Versioned;
 
 impl App {
     /// Checks where a node would sit and returns its level: the parent must be
@@ -86,11 +87,16 @@ impl App {
         Ok(self.store().create_node(draft, level).await?)
     }
 
-    /// Replaces a node, possibly moving it under another parent of the same
-    /// plan. A node cannot move to another plan, beneath itself, or to a
-    /// level at or below its children's.
-    pub async fn update_node(&self, id: NodeId, draft: &NodeDraft) -> ServiceResult<Node> {
-        let current = self.store().get_node(id).await?;
+    /// Replaces a node still at version `expected`, possibly moving it under
+    /// another parent of the same plan. A node cannot move to another plan,
+    /// beneath itself, or to a level at or below its children's.
+    pub async fn update_node(
+        &self,
+        id: NodeId,
+        expected: i64,
+        draft: &NodeDraft,
+    ) -> ServiceResult<Versioned<Node>> {
+        let current = self.store().at_version::<Node>(id, expected).await?;
         if current.plan_id != draft.plan_id {
             return Err(
                 ValidationError::new("plan_id", "a node cannot move to another plan").into(),
@@ -121,6 +127,9 @@ impl App {
             .into());
         }
         let position = draft.position.unwrap_or(current.position);
-        Ok(self.store().update_node(id, draft, level, position).await?)
+        Ok(self
+            .store()
+            .update_node(id, expected, draft, level, position)
+            .await?)
     }
 }

@@ -191,7 +191,8 @@ async fn check_ins_roll_up_by_weight_and_stay_correct_after_each_write() {
             r#"{"status":"on-track","reason":"Vendor fix landed after the report"}"#,
         )
         .unwrap();
-        let s = f.app.set_status_override(node, &over).await.unwrap();
+        let (s, version) = f.app.set_status_override(node, None, &over).await.unwrap();
+        assert_eq!(version, 1, "{b}");
         assert_eq!(s.status, ProgressStatus::OnTrack, "{b}");
         assert_eq!(
             s.computed.status,
@@ -200,7 +201,7 @@ async fn check_ins_roll_up_by_weight_and_stay_correct_after_each_write() {
         );
         assert!(s.status_override.is_some(), "{b}");
         assert!(close(f.status("1.1").await.computed.score, 90.0), "{b}");
-        f.app.clear_status_override(node).await.unwrap();
+        f.app.clear_status_override(node, Some(1)).await.unwrap();
         assert!(close(f.status("1.1").await.computed.score, 70.0), "{b}");
 
         // Deferring the only initiative of 1.2 sets 1.2 aside: 1's progress is now 1.1's alone.
@@ -213,7 +214,7 @@ async fn check_ins_roll_up_by_weight_and_stay_correct_after_each_write() {
         assert!(close(f.status("1").await.computed.progress, 42.5), "{b}");
 
         // Deleting 1.1.2 (a structural change) is reflected on the next read.
-        f.app.store().delete_node(node).await.unwrap();
+        f.app.store().delete_node(node, None).await.unwrap();
         let o = f.status("1.1").await;
         // (3×100 + 50) / 4 = 87.5 → on-track; progress 50.
         assert!(close(o.computed.score, 87.5), "{b}: {o:?}");
@@ -401,7 +402,7 @@ async fn corrections_keep_the_earlier_text() {
             serde_json::from_str(r#"{"status":"at-risk","percent":40}"#).unwrap();
         let err = f
             .app
-            .correct_checkin(first.id, &no_reason)
+            .correct_checkin(first.id, 1, &no_reason)
             .await
             .unwrap_err();
         assert!(
@@ -413,7 +414,7 @@ async fn corrections_keep_the_earlier_text() {
             r#"{"status":"at-risk","percent":40,"happened":"Dashboards live for two of five systems","reason":"Overstated progress"}"#,
         )
         .unwrap();
-        let now = f.app.correct_checkin(first.id, &fix).await.unwrap();
+        let now = f.app.correct_checkin(first.id, 1, &fix).await.unwrap();
         assert_eq!(
             (now.revision, now.status),
             (2, ProgressStatus::AtRisk),
@@ -510,7 +511,7 @@ async fn overdue_updates_follow_each_cadence() {
             "period": plan.period, "status": "archived", "levels": plan.levels,
         }))
         .unwrap();
-        f.app.update_plan(f.plan, &draft).await.unwrap();
+        f.app.update_plan(f.plan, 1, &draft).await.unwrap();
         assert!(
             f.app.overdue(None).await.unwrap().is_empty(),
             "{b}: archived plans are not chased"
@@ -524,7 +525,7 @@ async fn overdue_updates_follow_each_cadence() {
             status: PlanStatus::Active,
             ..draft
         };
-        f.app.update_plan(f.plan, &draft).await.unwrap();
+        f.app.update_plan(f.plan, 2, &draft).await.unwrap();
 
         // A check-in 40 days ago: overdue by 9 for monthly; within the quarter for quarterly.
         f.check_in("1.1.1", r#"{"status":"on-track","date":"2026-05-06"}"#)
@@ -565,7 +566,7 @@ async fn moving_a_node_moves_its_weight_to_the_new_parent() {
         }))
         .unwrap();
         draft.weight = Some(node.weight);
-        f.app.update_node(id, &draft).await.unwrap();
+        f.app.update_node(id, 1, &draft).await.unwrap();
 
         // 1.1 keeps only 1.1.1: 100, progress 50. 1.2 now holds 1.1.2 (0) and 1.2.1 (no score):
         // off-track, progress (20 + 0) / 2 = 10.

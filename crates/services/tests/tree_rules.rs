@@ -50,7 +50,7 @@ async fn a_node_cannot_move_beneath_itself() {
         let mut draft = draft_from(&goal.node);
         draft.parent_id = Some(grandchild.node.id);
         draft.level = None;
-        let err = app.update_node(goal.node.id, &draft).await.unwrap_err();
+        let err = app.update_node(goal.node.id, 1, &draft).await.unwrap_err();
         assert_eq!(field_of(&err), "parent_id");
         assert!(err.to_string().contains("beneath itself"), "{err}");
         assert_eq!(
@@ -128,7 +128,7 @@ async fn a_node_cannot_rise_to_its_childrens_level() {
         let goal = &tree.nodes[0].node;
         let mut draft = draft_from(goal);
         draft.level = Some(1);
-        let err = app.update_node(goal.id, &draft).await.unwrap_err();
+        let err = app.update_node(goal.id, 1, &draft).await.unwrap_err();
         assert_eq!(field_of(&err), "level", "{}", t.backend);
     }
 }
@@ -141,7 +141,7 @@ async fn references_to_missing_people_are_the_inputs_fault() {
         let mut draft = draft_from(&tree.nodes[1].node);
         draft.owner_id = Some(PersonId(424242));
         let err = app
-            .update_node(tree.nodes[1].node.id, &draft)
+            .update_node(tree.nodes[1].node.id, 1, &draft)
             .await
             .unwrap_err();
         assert_eq!(field_of(&err), "owner_id", "{}", t.backend);

@@ -1,5 +1,6 @@
 //! Opening a database, applying migrations, and dispatching a query to the open backend.
 
+use crate::audit::Triggers;
 use crate::migrate::{CREATE_LEDGER, Dialect, MIGRATIONS};
 use crate::{Result, StorageError};
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
@@ -60,14 +61,20 @@ impl Store {
         }
     }
 
-    /// Opens (creating if missing) the SQLite database at `path`, in WAL mode
-    /// with foreign keys enforced, and applies pending migrations.
+    /// Opens (creating if missing) the SQLite database at `path` and applies
+    /// pending migrations.
+    ///
+    /// WAL lets readers work while a write commits. `synchronous = FULL` syncs
+    /// the log on every commit, so a write once acknowledged survives a killed
+    /// process and a power cut alike (NORMAL would survive only the former);
+    /// docs/operations.md gives the cost. Foreign keys are enforced, and a
+    /// connection waits up to 10 s for another process's write to finish.
     pub async fn open_sqlite(path: &Path) -> Result<Self> {
         let options = SqliteConnectOptions::new()
             .filename(path)
             .create_if_missing(true)
             .journal_mode(SqliteJournalMode::Wal)
-            .synchronous(SqliteSynchronous::Normal)
+            .synchronous(SqliteSynchronous::Full)
             .foreign_keys(true)
             .busy_timeout(Duration::from_secs(10));
         let write = SqlitePoolOptions::new()
@@ -112,7 +119,8 @@ impl Store {
         }
     }
 
-    /// Applies every migration not yet recorded, each in its own transaction.
+    /// Applies every migration not yet recorded, each in its own transaction,
+    /// then fits the audit triggers to the resulting schema.
     /// On PostgreSQL an advisory lock keeps instances starting together from
     /// applying the same migration twice.
     async fn migrate(&self) -> Result<()> {
@@ -127,7 +135,11 @@ impl Store {
                 let applied: Vec<i64> = sqlx::query_scalar("SELECT version FROM lodestar_migrations")
                     .fetch_all(&mut *conn)
                     .await?;
-                for m in MIGRATIONS.iter().filter(|m| !applied.contains(&m.version)) {
+                let pending: Vec<_> = MIGRATIONS.iter().filter(|m| !applied.contains(&m.version)).collect();
+                if !pending.is_empty() {
+                    Triggers::before_migrations(&mut *conn).await?;
+                }
+                for m in pending {
                     tracing::info!(version = m.version, name = m.name, "applying migration");
                     let mut tx = sqlx::Connection::begin(&mut *conn).await?;
                     for statement in m.statements(dialect) {
@@ -140,6 +152,7 @@ impl Store {
                         .await?;
                     tx.commit().await?;
                 }
+                Triggers::install_audit(&mut *conn).await?;
                 Ok::<_, StorageError>(())
             }
             .await;

@@ -4,6 +4,7 @@
 use crate::plans::json;
 use crate::rollups;
 use crate::rows::text;
+use crate::versions::{CHECKINS, Versioned};
 use crate::{Result, StorageError, Store};
 use lodestar_domain::*;
 use time::{Date, OffsetDateTime};
@@ -145,6 +146,40 @@ pub struct CheckInRecord<'a> {
     pub draft: &'a CheckInDraft,
 }
 
+/// What messages call a node's current override.
+const OVERRIDE: &str = "status override of node";
+
+/// Checks the version a writer based a new override on against the node's
+/// current one: none may be named when the node has none, and the current one
+/// must be named to replace it.
+fn check_override_version(node: NodeId, expected: Option<i64>, current: Option<i64>) -> Result<()> {
+    match (expected, current) {
+        (None, None) => Ok(()),
+        (None, Some(current)) => Err(StorageError::VersionRequired {
+            entity: OVERRIDE,
+            id: node.to_string(),
+            current,
+        }),
+        (Some(expected), current) if current != Some(expected) => Err(StorageError::Stale {
+            entity: OVERRIDE,
+            id: node.to_string(),
+            expected,
+            current,
+        }),
+        (Some(_), _) => Ok(()),
+    }
+}
+
+/// The version of a node's current override, if it has one.
+async fn override_version(tx: &mut crate::tx::Tx, node: NodeId) -> Result<Option<i64>> {
+    Ok(on_tx!(tx, conn => {
+        sqlx::query_scalar("SELECT version FROM status_overrides WHERE node_id = $1")
+            .bind(node.0)
+            .fetch_optional(&mut *conn)
+            .await?
+    }))
+}
+
 /// Copies a node's current override, if any, into its history before it is
 /// replaced or cleared.
 async fn keep_override(tx: &mut crate::tx::Tx, node: NodeId) -> Result<()> {
@@ -162,6 +197,28 @@ async fn keep_override(tx: &mut crate::tx::Tx, node: NodeId) -> Result<()> {
 }
 
 impl Store {
+    /// A node's current override with its version, if it has one.
+    pub async fn status_override(&self, node: NodeId) -> Result<Option<Versioned<StatusOverride>>> {
+        let row: Option<(String, String, Option<i64>, OffsetDateTime, i64)> = on_backend!(self, read, pool => {
+            sqlx::query_as("SELECT status, reason, set_by, set_at, version FROM status_overrides WHERE node_id = $1")
+                .bind(node.0)
+                .fetch_optional(pool)
+                .await?
+        });
+        row.map(|(status, reason, by, at, version)| {
+            Ok(Versioned {
+                value: StatusOverride {
+                    status: status.parse().map_err(corrupt("override status"))?,
+                    reason: LongText::parse(&reason).map_err(corrupt("override reason"))?,
+                    set_by: by.map(PersonId),
+                    set_at: at,
+                },
+                version,
+            })
+        })
+        .transpose()
+    }
+
     /// The earlier overrides of a node, replaced or cleared, oldest first.
     pub async fn override_history(&self, node: NodeId) -> Result<Vec<StatusOverride>> {
         let rows: Vec<(String, String, Option<i64>, OffsetDateTime)> = on_backend!(self, read, pool => {
@@ -262,11 +319,13 @@ impl Store {
         self.get_checkin(CheckInId(id)).await
     }
 
-    /// Replaces a check-in's text, first copying the current text into its
-    /// history with the reason, then refreshes the statuses it changes.
+    /// Replaces a check-in's text if it is still at revision `expected`,
+    /// first copying the current text into its history with the reason, then
+    /// refreshes the statuses it changes.
     pub async fn correct_checkin(
         &self,
         id: CheckInId,
+        expected: i64,
         record: &CheckInRecord<'_>,
         reason: &Name,
         today: Date,
@@ -274,24 +333,26 @@ impl Store {
         let d = record.draft;
         let mut tx = self.begin().await?;
         tx.lock_plan(record.plan).await?;
-        let rows = on_tx!(&mut tx, conn => {
+        on_tx!(&mut tx, conn => {
             let copied = sqlx::query(
                 "INSERT INTO checkin_revisions (checkin_id, revision, author_id, checkin_date, status, percent, happened, \
                  next_steps, help_needed, links_json, replaced_by, replaced_at, reason) \
                  SELECT id, revision, author_id, checkin_date, status, percent, happened, next_steps, help_needed, \
-                 links_json, $2, $3, $4 FROM checkins WHERE id = $1",
+                 links_json, $2, $3, $4 FROM checkins WHERE id = $1 AND revision = $5",
             )
             .bind(id.0)
             .bind(record.author.map(|p| p.0))
             .bind(OffsetDateTime::now_utc())
             .bind(reason.as_str())
+            .bind(expected)
             .execute(&mut *conn)
             .await?
             .rows_affected();
-            if copied == 1 {
+            let updated = if copied == 1 {
                 sqlx::query(
                     "UPDATE checkins SET author_id = $2, checkin_date = $3, status = $4, percent = $5, happened = $6, \
-                     next_steps = $7, help_needed = $8, links_json = $9, revision = revision + 1 WHERE id = $1",
+                     next_steps = $7, help_needed = $8, links_json = $9, revision = revision + 1 \
+                     WHERE id = $1 AND revision = $10",
                 )
                 .bind(id.0)
                 .bind(record.author.map(|p| p.0))
@@ -302,51 +363,76 @@ impl Store {
                 .bind(text(&d.next))
                 .bind(text(&d.help_needed))
                 .bind(json(&d.links))
+                .bind(expected)
                 .execute(&mut *conn)
-                .await?;
+                .await?
+                .rows_affected()
+            } else {
+                0
+            };
+            if updated == 0 {
+                return Err(missed_version!(&mut *conn, CHECKINS, id.0, expected));
             }
-            copied
         });
-        crate::error::touched(rows, "check-in", id)?;
         rollups::refresh_report(&mut tx, record.plan, record.node, today).await?;
         rollups::refresh_nodes(&mut tx, record.plan, [record.node], today).await?;
         tx.commit().await?;
         self.get_checkin(id).await
     }
 
-    /// Sets (or replaces) the override of a node's computed status.
+    /// Sets the override of a node's computed status, returning its version.
+    /// `expected` names the version of the override it replaces, and must be
+    /// `None` exactly when the node has none. The plan's lock, held from the
+    /// check to the write, keeps another writer from slipping in between.
     pub async fn set_override(
         &self,
         plan: PlanId,
         node: NodeId,
+        expected: Option<i64>,
         draft: &StatusOverrideDraft,
         today: Date,
-    ) -> Result<()> {
+    ) -> Result<i64> {
         let mut tx = self.begin().await?;
         tx.lock_plan(plan).await?;
+        let current = override_version(&mut tx, node).await?;
+        check_override_version(node, expected, current)?;
         keep_override(&mut tx, node).await?;
-        on_tx!(&mut tx, conn => {
-            sqlx::query(
-                "INSERT INTO status_overrides (node_id, status, reason, set_by, set_at) VALUES ($1, $2, $3, $4, $5) \
+        let version: i64 = on_tx!(&mut tx, conn => {
+            sqlx::query_scalar(
+                "INSERT INTO status_overrides (node_id, status, reason, set_by, set_at, version) VALUES ($1, $2, $3, $4, $5, \
+                 (SELECT COUNT(*) + 1 FROM status_override_revisions WHERE node_id = $1)) \
                  ON CONFLICT (node_id) DO UPDATE SET status = excluded.status, reason = excluded.reason, \
-                 set_by = excluded.set_by, set_at = excluded.set_at",
+                 set_by = excluded.set_by, set_at = excluded.set_at, version = excluded.version RETURNING version",
             )
             .bind(node.0)
             .bind(draft.status.as_str())
             .bind(draft.reason.as_str())
             .bind(draft.set_by.map(|p| p.0))
             .bind(OffsetDateTime::now_utc())
-            .execute(&mut *conn)
-            .await?;
+            .fetch_one(&mut *conn)
+            .await?
         });
         rollups::refresh_nodes(&mut tx, plan, [node], today).await?;
-        tx.commit().await
+        tx.commit().await?;
+        Ok(version)
     }
 
-    /// Removes a node's override, so its computed status shows again.
-    pub async fn clear_override(&self, plan: PlanId, node: NodeId, today: Date) -> Result<bool> {
+    /// Removes a node's override, so its computed status shows again; when
+    /// `expected` names a version, only if the override is still at it.
+    /// False when the node had no override.
+    pub async fn clear_override(
+        &self,
+        plan: PlanId,
+        node: NodeId,
+        expected: Option<i64>,
+        today: Date,
+    ) -> Result<bool> {
         let mut tx = self.begin().await?;
         tx.lock_plan(plan).await?;
+        let current = override_version(&mut tx, node).await?;
+        if let (Some(_), Some(_)) = (expected, current) {
+            check_override_version(node, expected, current)?;
+        }
         keep_override(&mut tx, node).await?;
         let rows = on_tx!(&mut tx, conn => {
             sqlx::query("DELETE FROM status_overrides WHERE node_id = $1").bind(node.0).execute(&mut *conn).await?.rows_affected()

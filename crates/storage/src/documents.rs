@@ -210,7 +210,9 @@ pub(crate) async fn write_document(
         };
         let org: i64 = sqlx::query_scalar(
             "INSERT INTO organizations (name, parent_id) VALUES ($1, $2) \
-             ON CONFLICT (name) DO UPDATE SET parent_id = COALESCE(excluded.parent_id, organizations.parent_id) \
+             ON CONFLICT (name) DO UPDATE SET parent_id = COALESCE(excluded.parent_id, organizations.parent_id), \
+             version = organizations.version + CASE WHEN organizations.parent_id IS DISTINCT FROM \
+             COALESCE(excluded.parent_id, organizations.parent_id) THEN 1 ELSE 0 END \
              RETURNING id",
         )
         .bind(doc.organization.name.as_str())
@@ -238,7 +240,10 @@ pub(crate) async fn write_document(
                 "INSERT INTO people (organization_id, name, email, department_id) VALUES ($1, $2, $3, $4) \
                  ON CONFLICT (organization_id, name) DO UPDATE SET \
                  email = COALESCE(excluded.email, people.email), \
-                 department_id = COALESCE(excluded.department_id, people.department_id) RETURNING id",
+                 department_id = COALESCE(excluded.department_id, people.department_id), \
+                 version = people.version + CASE WHEN people.email IS DISTINCT FROM COALESCE(excluded.email, people.email) \
+                 OR people.department_id IS DISTINCT FROM COALESCE(excluded.department_id, people.department_id) \
+                 THEN 1 ELSE 0 END RETURNING id",
             )
             .bind(org)
             .bind(p.name.as_str())

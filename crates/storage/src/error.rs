@@ -22,6 +22,30 @@ pub enum StorageError {
         /// What clashes, in words a user can act on.
         message: String,
     },
+    /// The record changed since the version the write was based on (or is
+    /// gone, when `current` is `None`); nothing was written.
+    #[error("{}", stale_message(entity, id, *expected, *current))]
+    Stale {
+        /// What was written: "node", "status override of node".
+        entity: &'static str,
+        /// How it was named.
+        id: String,
+        /// The version the write was based on.
+        expected: i64,
+        /// The version the record is at now, if it still exists.
+        current: Option<i64>,
+    },
+    /// The write would replace a record without naming the version it
+    /// replaces, so it could undo a change its author never saw.
+    #[error("{entity} {id} exists at version {current}; name the version to replace")]
+    VersionRequired {
+        /// What was written.
+        entity: &'static str,
+        /// How it was named.
+        id: String,
+        /// The version the record is at.
+        current: i64,
+    },
     /// The input breaks a rule that only the stored data can tell.
     #[error(transparent)]
     Invalid(#[from] ValidationError),
@@ -54,6 +78,18 @@ impl StorageError {
             field: Some(field.to_owned()),
             message: message.into(),
         }
+    }
+}
+
+/// Says who lost a race: the version sent and, if the record still exists, the one it is at.
+pub fn stale_message(entity: &str, id: &str, expected: i64, current: Option<i64>) -> String {
+    match current {
+        Some(current) => format!(
+            "{entity} {id} was changed by someone else: you sent version {expected}, it is now at version {current}"
+        ),
+        None => format!(
+            "{entity} {id} was removed by someone else: you sent version {expected}, it no longer exists"
+        ),
     }
 }
 

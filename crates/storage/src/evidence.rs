@@ -1,8 +1,9 @@
 //! Evidence: the dated, quantified outcomes ("success stories") of a node.
 
-use crate::error::{on_conflict, touched};
+use crate::error::on_conflict;
 use crate::milestones::NODE_EXISTS;
 use crate::rows::text;
+use crate::versions::{EVIDENCE, Versioned};
 use crate::{Result, StorageError, Store};
 use lodestar_domain::*;
 use time::Date;
@@ -85,9 +86,8 @@ impl Store {
 
     /// Records evidence for a node.
     pub async fn create_evidence(&self, node: NodeId, draft: &EvidenceDraft) -> Result<Evidence> {
-        let id: i64 = on_backend!(self, write, pool => {
-            let mut tx = pool.begin().await?;
-            let exists: Option<i64> = sqlx::query_scalar(NODE_EXISTS).bind(node.0).fetch_optional(&mut *tx).await?;
+        let id: i64 = in_tx!(self, conn => {
+            let exists: Option<i64> = sqlx::query_scalar(NODE_EXISTS).bind(node.0).fetch_optional(&mut *conn).await?;
             if exists.is_none() {
                 return Err(StorageError::not_found("node", node));
             }
@@ -102,21 +102,26 @@ impl Store {
             .bind(text(&draft.after))
             .bind(text(&draft.narrative))
             .bind(text(&draft.source))
-            .fetch_one(&mut *tx)
+            .fetch_one(&mut *conn)
             .await
             .map_err(on_conflict("node_id", NODE_GONE))?;
-            tx.commit().await?;
             id
         });
         Ok(evidence(EvidenceId(id), node, draft))
     }
 
-    /// Replaces a piece of evidence's fields; it stays on its node.
-    pub async fn update_evidence(&self, id: EvidenceId, draft: &EvidenceDraft) -> Result<Evidence> {
-        let node: Option<i64> = on_backend!(self, write, pool => {
-            sqlx::query_scalar(
+    /// Replaces a piece of evidence's fields, if it is still at version
+    /// `expected`; it stays on its node.
+    pub async fn update_evidence(
+        &self,
+        id: EvidenceId,
+        expected: i64,
+        draft: &EvidenceDraft,
+    ) -> Result<Versioned<Evidence>> {
+        let node: i64 = in_tx!(self, conn => {
+            let node = sqlx::query_scalar(
                 "UPDATE evidence SET title = $1, evidence_date = $2, before_text = $3, after_text = $4, \
-                 narrative = $5, source = $6 WHERE id = $7 RETURNING node_id",
+                 narrative = $5, source = $6, version = version + 1 WHERE id = $7 AND version = $8 RETURNING node_id",
             )
             .bind(draft.title.as_str())
             .bind(draft.date.date())
@@ -125,19 +130,35 @@ impl Store {
             .bind(text(&draft.narrative))
             .bind(text(&draft.source))
             .bind(id.0)
-            .fetch_optional(pool)
-            .await?
+            .bind(expected)
+            .fetch_optional(&mut *conn)
+            .await?;
+            match node {
+                Some(node) => node,
+                None => return Err(missed_version!(&mut *conn, EVIDENCE, id.0, expected)),
+            }
         });
-        let node = node.ok_or_else(|| StorageError::not_found("evidence", id))?;
-        Ok(evidence(id, NodeId(node), draft))
+        Ok(Versioned {
+            value: evidence(id, NodeId(node), draft),
+            version: expected + 1,
+        })
     }
 
-    /// Deletes a piece of evidence.
-    pub async fn delete_evidence(&self, id: EvidenceId) -> Result<()> {
-        let rows = on_backend!(self, write, pool => {
-            sqlx::query("DELETE FROM evidence WHERE id = $1").bind(id.0).execute(pool).await?.rows_affected()
+    /// Deletes a piece of evidence; when `expected` names a version, only if
+    /// it is still at that version.
+    pub async fn delete_evidence(&self, id: EvidenceId, expected: Option<i64>) -> Result<()> {
+        in_tx!(self, conn => {
+            let rows = sqlx::query("DELETE FROM evidence WHERE id = $1 AND ($2 IS NULL OR version = $2)")
+                .bind(id.0)
+                .bind(expected)
+                .execute(&mut *conn)
+                .await?
+                .rows_affected();
+            if rows == 0 {
+                return Err(missed_version!(&mut *conn, EVIDENCE, id.0, expected));
+            }
         });
-        touched(rows, "evidence", id)
+        Ok(())
     }
 }
 

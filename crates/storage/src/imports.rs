@@ -105,7 +105,7 @@ impl Store {
     /// Keeps a draft until someone confirms it.
     pub async fn create_import(&self, new: &NewImport<'_>) -> Result<StoredImport> {
         let now = OffsetDateTime::now_utc();
-        let id: i64 = on_backend!(self, write, pool => {
+        let id: i64 = in_tx!(self, conn => {
             sqlx::query_scalar(
                 "INSERT INTO imports (source_name, source_kind, draft_json, warnings_json, created_at) \
                  VALUES ($1, $2, $3, $4, $5) RETURNING id",
@@ -115,7 +115,7 @@ impl Store {
             .bind(&new.draft_json)
             .bind(&new.warnings_json)
             .bind(now)
-            .fetch_one(pool)
+            .fetch_one(&mut *conn)
             .await?
         });
         self.get_import(id).await

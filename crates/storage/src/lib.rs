@@ -15,6 +15,11 @@ mod rows;
 mod backend;
 #[macro_use]
 mod tx;
+#[macro_use]
+mod versions;
+mod accounts;
+pub mod actor;
+mod audit;
 mod checkins;
 mod documents;
 mod evidence;
@@ -28,11 +33,15 @@ mod rollups;
 mod tags;
 pub mod testing;
 
+pub use accounts::{NewUser, SessionLifetime, StoredSession, TokenInfo};
+pub use actor::{Actor, acting_as};
+pub use audit::{AuditAction, AuditEntry, AuditFilter};
 pub use backend::Store;
 pub use checkins::CheckInRecord;
 pub use documents::{ExportedPlan, OutgoingLink};
-pub use error::{Result, StorageError};
+pub use error::{Result, StorageError, stale_message};
 pub use imports::{ImportedPlan, ImportedValue, NewImport, StoredImport};
 pub use measures::{ImportCounts, ObservationInput, Recorded};
 pub use migrate::Dialect;
 pub use rollups::{MeasureHealth, NodeStatus};
+pub use versions::{FIRST_VERSION, Versioned, VersionedRecord};

@@ -1,11 +1,12 @@
 //! Measures and their observed values. Every write refreshes the cached
 //! statuses it changes in the same transaction (see `rollups.rs`).
 
-use crate::error::{on_conflict, touched};
+use crate::error::on_conflict;
 use crate::plans::json;
 use crate::rollups;
 use crate::rows::text;
 use crate::tx::Tx;
+use crate::versions::{MEASURES, Versioned, WithVersion};
 use crate::{Result, StorageError, Store};
 use lodestar_domain::*;
 use serde::Serialize;
@@ -404,26 +405,29 @@ impl Store {
         self.get_measure(id).await
     }
 
-    /// Replaces a measure's definition; its observations stay.
+    /// Replaces a measure's definition, if it is still at version
+    /// `expected`; its observations stay.
     pub async fn update_measure(
         &self,
         id: MeasureId,
+        expected: i64,
         plan: PlanId,
         draft: &MeasureDraft,
         position: i32,
         today: Date,
-    ) -> Result<Measure> {
+    ) -> Result<Versioned<Measure>> {
         let thresholds = draft
             .thresholds
             .unwrap_or_else(|| Thresholds::default_for(draft.direction));
         let mut tx = self.begin().await?;
         tx.lock_plan(plan).await?;
-        let rows = on_tx!(&mut tx, conn => {
-            sqlx::query(
+        let stored: WithVersion<MeasureRow> = on_tx!(&mut tx, conn => {
+            let rows = sqlx::query(
                 "UPDATE measures SET node_id = $1, measure_key = $2, name = $3, description = $4, unit = $5, \
                  direction = $6, baseline_value = $7, baseline_date = $8, targets_json = $9, threshold_basis = $10, \
                  threshold_green = $11, threshold_amber = $12, frequency = $13, data_source = $14, owner_id = $15, \
-                 formula = $16, weight = $17, position = $18 WHERE id = $19 AND plan_id = $20",
+                 formula = $16, weight = $17, position = $18, version = version + 1 \
+                 WHERE id = $19 AND plan_id = $20 AND version = $21",
             )
             .bind(draft.node_id.0)
             .bind(draft.key.as_str())
@@ -445,30 +449,51 @@ impl Store {
             .bind(position)
             .bind(id.0)
             .bind(plan.0)
+            .bind(expected)
             .execute(&mut *conn)
             .await
             .map_err(on_conflict(
                 "key",
                 format!("the plan already has a measure with key {:?}", draft.key.as_str()),
             ))?
-            .rows_affected()
+            .rows_affected();
+            if rows == 0 {
+                return Err(missed_version!(&mut *conn, MEASURES, id.0, expected));
+            }
+            sqlx::query_as(&format!("SELECT {MEASURE_COLUMNS}, version FROM measures WHERE id = $1"))
+                .bind(id.0)
+                .fetch_one(&mut *conn)
+                .await?
         });
-        touched(rows, "measure", id)?;
         rollups::refresh_measures(&mut tx, plan, &[id], today).await?;
         rollups::mark_stale(&mut tx, plan).await?;
         tx.commit().await?;
-        self.get_measure(id).await
+        stored.into_versioned()
     }
 
-    /// Deletes a measure and its observations. Refused (as a conflict) while a
-    /// calculated measure's formula uses it; the caller checks that first.
-    pub async fn delete_measure(&self, id: MeasureId, plan: PlanId) -> Result<()> {
+    /// Deletes a measure and its observations; when `expected` names a
+    /// version, only if the measure is still at that version. Refused (as a
+    /// conflict) while a calculated measure's formula uses it; the caller
+    /// checks that first.
+    pub async fn delete_measure(
+        &self,
+        id: MeasureId,
+        expected: Option<i64>,
+        plan: PlanId,
+    ) -> Result<()> {
         let mut tx = self.begin().await?;
         tx.lock_plan(plan).await?;
-        let rows = on_tx!(&mut tx, conn => {
-            sqlx::query("DELETE FROM measures WHERE id = $1").bind(id.0).execute(&mut *conn).await?.rows_affected()
+        on_tx!(&mut tx, conn => {
+            let rows = sqlx::query("DELETE FROM measures WHERE id = $1 AND ($2 IS NULL OR version = $2)")
+                .bind(id.0)
+                .bind(expected)
+                .execute(&mut *conn)
+                .await?
+                .rows_affected();
+            if rows == 0 {
+                return Err(missed_version!(&mut *conn, MEASURES, id.0, expected));
+            }
         });
-        touched(rows, "measure", id)?;
         rollups::mark_stale(&mut tx, plan).await?;
         tx.commit().await
     }

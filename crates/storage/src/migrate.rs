@@ -68,7 +68,8 @@ impl Migration {
     }
 }
 
-fn render(sql: &str, dialect: Dialect) -> String {
+/// `sql` with its type placeholders (`{timestamp}`…) spelled for `dialect`.
+pub(crate) fn render(sql: &str, dialect: Dialect) -> String {
     let pairs: &[(&str, &str)] = match dialect {
         Dialect::Sqlite => &[
             ("{id}", "INTEGER PRIMARY KEY"),

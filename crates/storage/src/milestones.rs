@@ -1,6 +1,7 @@
 //! Milestones: the dated steps of a node, in the order its owner gives them.
 
-use crate::error::{on_conflict, touched};
+use crate::error::on_conflict;
+use crate::versions::{MILESTONES, Versioned};
 use crate::{Result, StorageError, Store};
 use lodestar_domain::*;
 use time::Date;
@@ -84,9 +85,8 @@ impl Store {
         node: NodeId,
         draft: &MilestoneDraft,
     ) -> Result<Milestone> {
-        let (id, position): (i64, i32) = on_backend!(self, write, pool => {
-            let mut tx = pool.begin().await?;
-            let exists: Option<i64> = sqlx::query_scalar(NODE_EXISTS).bind(node.0).fetch_optional(&mut *tx).await?;
+        let (id, position): (i64, i32) = in_tx!(self, conn => {
+            let exists: Option<i64> = sqlx::query_scalar(NODE_EXISTS).bind(node.0).fetch_optional(&mut *conn).await?;
             if exists.is_none() {
                 return Err(StorageError::not_found("node", node));
             }
@@ -96,7 +96,7 @@ impl Store {
                     let last: Option<i32> =
                         sqlx::query_scalar("SELECT MAX(position) FROM milestones WHERE node_id = $1")
                             .bind(node.0)
-                            .fetch_one(&mut *tx)
+                            .fetch_one(&mut *conn)
                             .await?;
                     last.map_or(0, |p| p.saturating_add(1))
                 }
@@ -110,45 +110,61 @@ impl Store {
             .bind(draft.due_date.map(CalendarDate::date))
             .bind(draft.done_date.map(CalendarDate::date))
             .bind(position)
-            .fetch_one(&mut *tx)
+            .fetch_one(&mut *conn)
             .await
             .map_err(on_conflict("node_id", NODE_GONE))?;
-            tx.commit().await?;
             (id, position)
         });
         Ok(milestone(MilestoneId(id), node, draft, position))
     }
 
-    /// Replaces a milestone's fields; it stays on its node, and keeps its
-    /// place when `draft.position` is omitted.
+    /// Replaces a milestone's fields, if it is still at version `expected`;
+    /// it stays on its node, and keeps its place when `draft.position` is omitted.
     pub async fn update_milestone(
         &self,
         id: MilestoneId,
+        expected: i64,
         draft: &MilestoneDraft,
-    ) -> Result<Milestone> {
-        let row: Option<(i64, i32)> = on_backend!(self, write, pool => {
-            sqlx::query_as(
-                "UPDATE milestones SET title = $1, due_date = $2, done_date = $3, position = COALESCE($4, position) \
-                 WHERE id = $5 RETURNING node_id, position",
+    ) -> Result<Versioned<Milestone>> {
+        let (node, position): (i64, i32) = in_tx!(self, conn => {
+            let row = sqlx::query_as(
+                "UPDATE milestones SET title = $1, due_date = $2, done_date = $3, position = COALESCE($4, position), \
+                 version = version + 1 WHERE id = $5 AND version = $6 RETURNING node_id, position",
             )
             .bind(draft.title.as_str())
             .bind(draft.due_date.map(CalendarDate::date))
             .bind(draft.done_date.map(CalendarDate::date))
             .bind(draft.position)
             .bind(id.0)
-            .fetch_optional(pool)
-            .await?
+            .bind(expected)
+            .fetch_optional(&mut *conn)
+            .await?;
+            match row {
+                Some(row) => row,
+                None => return Err(missed_version!(&mut *conn, MILESTONES, id.0, expected)),
+            }
         });
-        let (node, position) = row.ok_or_else(|| StorageError::not_found("milestone", id))?;
-        Ok(milestone(id, NodeId(node), draft, position))
+        Ok(Versioned {
+            value: milestone(id, NodeId(node), draft, position),
+            version: expected + 1,
+        })
     }
 
-    /// Deletes a milestone.
-    pub async fn delete_milestone(&self, id: MilestoneId) -> Result<()> {
-        let rows = on_backend!(self, write, pool => {
-            sqlx::query("DELETE FROM milestones WHERE id = $1").bind(id.0).execute(pool).await?.rows_affected()
+    /// Deletes a milestone; when `expected` names a version, only if the
+    /// milestone is still at that version.
+    pub async fn delete_milestone(&self, id: MilestoneId, expected: Option<i64>) -> Result<()> {
+        in_tx!(self, conn => {
+            let rows = sqlx::query("DELETE FROM milestones WHERE id = $1 AND ($2 IS NULL OR version = $2)")
+                .bind(id.0)
+                .bind(expected)
+                .execute(&mut *conn)
+                .await?
+                .rows_affected();
+            if rows == 0 {
+                return Err(missed_version!(&mut *conn, MILESTONES, id.0, expected));
+            }
         });
-        touched(rows, "milestone", id)
+        Ok(())
     }
 }
 

@@ -1,7 +1,8 @@
 //! Nodes of a plan's tree.
 
-use crate::error::{on_conflict, touched};
+use crate::error::on_conflict;
 use crate::rows::{NODE_COLUMNS, NodeRow, text};
+use crate::versions::{NODES, Versioned};
 use crate::{Result, StorageError, Store};
 use lodestar_domain::*;
 
@@ -108,51 +109,66 @@ impl Store {
         Ok(node(NodeId(id), draft, level, position))
     }
 
-    /// Replaces a node's fields, moving it if its parent or position changed.
+    /// Replaces a node's fields, moving it if its parent or position
+    /// changed, if it is still at version `expected`.
     pub async fn update_node(
         &self,
         id: NodeId,
+        expected: i64,
         draft: &NodeDraft,
         level: u8,
         position: i32,
-    ) -> Result<Node> {
+    ) -> Result<Versioned<Node>> {
         let mut tx = self.begin().await?;
         tx.lock_plan(draft.plan_id).await?;
-        let rows = on_tx!(&mut tx, conn => {
+        on_tx!(&mut tx, conn => {
             let rows = bind_node_columns!(
                 sqlx::query(
                     "UPDATE nodes SET plan_id = $1, parent_id = $2, code = $3, title = $4, description = $5, level = $6, \
                      position = $7, owner_id = $8, sponsor_id = $9, department_id = $10, horizon = $11, start_date = $12, \
-                     due_date = $13, weight = $14, cadence = $15 WHERE id = $16",
+                     due_date = $13, weight = $14, cadence = $15, version = version + 1 WHERE id = $16 AND version = $17",
                 ),
                 draft,
                 level,
                 position
             )
             .bind(id.0)
+            .bind(expected)
             .execute(&mut *conn)
             .await
             .map_err(on_conflict("code", duplicate_code(draft)))?
             .rows_affected();
+            if rows == 0 {
+                return Err(missed_version!(&mut *conn, NODES, id.0, expected));
+            }
             sqlx::query(MARK_PLAN_STALE).bind(draft.plan_id.0).execute(&mut *conn).await?;
-            rows
         });
         tx.commit().await?;
-        touched(rows, "node", id)?;
-        Ok(node(id, draft, level, position))
+        Ok(Versioned {
+            value: node(id, draft, level, position),
+            version: expected + 1,
+        })
     }
 
-    /// Deletes a node and everything beneath it.
-    pub async fn delete_node(&self, id: NodeId) -> Result<()> {
+    /// Deletes a node and everything beneath it; when `expected` names a
+    /// version, only if the node is still at that version.
+    pub async fn delete_node(&self, id: NodeId, expected: Option<i64>) -> Result<()> {
         let plan = self.get_node(id).await?.plan_id;
         let mut tx = self.begin().await?;
         tx.lock_plan(plan).await?;
-        let rows = on_tx!(&mut tx, conn => {
+        on_tx!(&mut tx, conn => {
+            let rows = sqlx::query("DELETE FROM nodes WHERE id = $1 AND ($2 IS NULL OR version = $2)")
+                .bind(id.0)
+                .bind(expected)
+                .execute(&mut *conn)
+                .await?
+                .rows_affected();
+            if rows == 0 {
+                return Err(missed_version!(&mut *conn, NODES, id.0, expected));
+            }
             sqlx::query(MARK_PLAN_STALE).bind(plan.0).execute(&mut *conn).await?;
-            sqlx::query("DELETE FROM nodes WHERE id = $1").bind(id.0).execute(&mut *conn).await?.rows_affected()
         });
-        tx.commit().await?;
-        touched(rows, "node", id)
+        tx.commit().await
     }
 }
 

@@ -1,13 +1,14 @@
 //! Organizations, their departments and their people.
 
-use crate::error::{in_use, on_conflict, touched};
+use crate::error::{in_use, on_conflict};
 use crate::rows::{DepartmentRow, OrganizationRow, PersonRow, convert, text};
+use crate::versions::{DEPARTMENTS, ORGANIZATIONS, PEOPLE, Versioned};
 use crate::{Result, StorageError, Store};
 use lodestar_domain::*;
 
-const ORG_COLUMNS: &str = "id, name, parent_id";
-const DEPARTMENT_COLUMNS: &str = "id, organization_id, name";
-const PERSON_COLUMNS: &str = "id, organization_id, name, email, department_id";
+pub(crate) const ORG_COLUMNS: &str = "id, name, parent_id";
+pub(crate) const DEPARTMENT_COLUMNS: &str = "id, organization_id, name";
+pub(crate) const PERSON_COLUMNS: &str = "id, organization_id, name, email, department_id";
 
 impl Store {
     /// Every organization, by name.
@@ -28,11 +29,11 @@ impl Store {
 
     /// Creates an organization.
     pub async fn create_organization(&self, draft: &OrganizationDraft) -> Result<Organization> {
-        let id: i64 = on_backend!(self, write, pool => {
+        let id: i64 = in_tx!(self, conn => {
             sqlx::query_scalar("INSERT INTO organizations (name, parent_id) VALUES ($1, $2) RETURNING id")
                 .bind(draft.name.as_str())
                 .bind(draft.parent_id.map(|p| p.0))
-                .fetch_one(pool)
+                .fetch_one(&mut *conn)
                 .await
                 .map_err(on_conflict("name", format!("an organization named {:?} already exists", draft.name.as_str())))?
         });
@@ -43,41 +44,60 @@ impl Store {
         })
     }
 
-    /// Replaces an organization's fields.
+    /// Replaces an organization's fields, if it is still at version `expected`.
     pub async fn update_organization(
         &self,
         id: OrganizationId,
+        expected: i64,
         draft: &OrganizationDraft,
-    ) -> Result<Organization> {
-        let rows = on_backend!(self, write, pool => {
-            sqlx::query("UPDATE organizations SET name = $1, parent_id = $2 WHERE id = $3")
-                .bind(draft.name.as_str())
-                .bind(draft.parent_id.map(|p| p.0))
-                .bind(id.0)
-                .execute(pool)
-                .await
-                .map_err(on_conflict("name", format!("an organization named {:?} already exists", draft.name.as_str())))?
-                .rows_affected()
+    ) -> Result<Versioned<Organization>> {
+        in_tx!(self, conn => {
+            let rows = sqlx::query(
+                "UPDATE organizations SET name = $1, parent_id = $2, version = version + 1 WHERE id = $3 AND version = $4",
+            )
+            .bind(draft.name.as_str())
+            .bind(draft.parent_id.map(|p| p.0))
+            .bind(id.0)
+            .bind(expected)
+            .execute(&mut *conn)
+            .await
+            .map_err(on_conflict("name", format!("an organization named {:?} already exists", draft.name.as_str())))?
+            .rows_affected();
+            if rows == 0 {
+                return Err(missed_version!(&mut *conn, ORGANIZATIONS, id.0, expected));
+            }
         });
-        touched(rows, "organization", id)?;
-        Ok(Organization {
+        let value = Organization {
             id,
             name: draft.name.clone(),
             parent_id: draft.parent_id,
+        };
+        Ok(Versioned {
+            value,
+            version: expected + 1,
         })
     }
 
-    /// Deletes an organization that has no plans and no sub-organizations.
-    pub async fn delete_organization(&self, id: OrganizationId) -> Result<()> {
-        let rows = on_backend!(self, write, pool => {
-            sqlx::query("DELETE FROM organizations WHERE id = $1")
+    /// Deletes an organization that has no plans and no sub-organizations;
+    /// when `expected` names a version, only if it is still at that version.
+    pub async fn delete_organization(
+        &self,
+        id: OrganizationId,
+        expected: Option<i64>,
+    ) -> Result<()> {
+        in_tx!(self, conn => {
+            let rows = sqlx::query("DELETE FROM organizations WHERE id = $1 AND ($2 IS NULL OR version = $2)")
                 .bind(id.0)
-                .execute(pool)
+                .bind(expected)
+                .execute(&mut *conn)
                 .await
                 .map_err(in_use("the organization still has plans or sub-organizations; delete or move them first"))?
-                .rows_affected()
+                .rows_affected();
+            if rows == 0 {
+                return Err(missed_version!(&mut *conn, ORGANIZATIONS, id.0, expected));
+            }
         });
-        touched(rows, "organization", id)
+        Ok(())
     }
 
     /// Departments, of one organization or of all, by name.
@@ -104,11 +124,11 @@ impl Store {
 
     /// Creates a department.
     pub async fn create_department(&self, draft: &DepartmentDraft) -> Result<Department> {
-        let id: i64 = on_backend!(self, write, pool => {
+        let id: i64 = in_tx!(self, conn => {
             sqlx::query_scalar("INSERT INTO departments (organization_id, name) VALUES ($1, $2) RETURNING id")
                 .bind(draft.organization_id.0)
                 .bind(draft.name.as_str())
-                .fetch_one(pool)
+                .fetch_one(&mut *conn)
                 .await
                 .map_err(on_conflict("name", duplicate_department(draft)))?
         });
@@ -119,36 +139,55 @@ impl Store {
         })
     }
 
-    /// Replaces a department's fields.
+    /// Replaces a department's fields, if it is still at version `expected`.
     pub async fn update_department(
         &self,
         id: DepartmentId,
+        expected: i64,
         draft: &DepartmentDraft,
-    ) -> Result<Department> {
-        let rows = on_backend!(self, write, pool => {
-            sqlx::query("UPDATE departments SET organization_id = $1, name = $2 WHERE id = $3")
-                .bind(draft.organization_id.0)
-                .bind(draft.name.as_str())
-                .bind(id.0)
-                .execute(pool)
-                .await
-                .map_err(on_conflict("name", duplicate_department(draft)))?
-                .rows_affected()
+    ) -> Result<Versioned<Department>> {
+        in_tx!(self, conn => {
+            let rows = sqlx::query(
+                "UPDATE departments SET organization_id = $1, name = $2, version = version + 1 WHERE id = $3 AND version = $4",
+            )
+            .bind(draft.organization_id.0)
+            .bind(draft.name.as_str())
+            .bind(id.0)
+            .bind(expected)
+            .execute(&mut *conn)
+            .await
+            .map_err(on_conflict("name", duplicate_department(draft)))?
+            .rows_affected();
+            if rows == 0 {
+                return Err(missed_version!(&mut *conn, DEPARTMENTS, id.0, expected));
+            }
         });
-        touched(rows, "department", id)?;
-        Ok(Department {
+        let value = Department {
             id,
             organization_id: draft.organization_id,
             name: draft.name.clone(),
+        };
+        Ok(Versioned {
+            value,
+            version: expected + 1,
         })
     }
 
-    /// Deletes a department; people and nodes that named it keep no department.
-    pub async fn delete_department(&self, id: DepartmentId) -> Result<()> {
-        let rows = on_backend!(self, write, pool => {
-            sqlx::query("DELETE FROM departments WHERE id = $1").bind(id.0).execute(pool).await?.rows_affected()
+    /// Deletes a department (people and nodes that named it keep no
+    /// department); when `expected` names a version, only at that version.
+    pub async fn delete_department(&self, id: DepartmentId, expected: Option<i64>) -> Result<()> {
+        in_tx!(self, conn => {
+            let rows = sqlx::query("DELETE FROM departments WHERE id = $1 AND ($2 IS NULL OR version = $2)")
+                .bind(id.0)
+                .bind(expected)
+                .execute(&mut *conn)
+                .await?
+                .rows_affected();
+            if rows == 0 {
+                return Err(missed_version!(&mut *conn, DEPARTMENTS, id.0, expected));
+            }
         });
-        touched(rows, "department", id)
+        Ok(())
     }
 
     /// People, of one organization or of all, by name.
@@ -172,7 +211,7 @@ impl Store {
 
     /// Creates a person.
     pub async fn create_person(&self, draft: &PersonDraft) -> Result<Person> {
-        let id: i64 = on_backend!(self, write, pool => {
+        let id: i64 = in_tx!(self, conn => {
             sqlx::query_scalar(
                 "INSERT INTO people (organization_id, name, email, department_id) VALUES ($1, $2, $3, $4) RETURNING id",
             )
@@ -180,37 +219,60 @@ impl Store {
             .bind(draft.name.as_str())
             .bind(text(&draft.email))
             .bind(draft.department_id.map(|d| d.0))
-            .fetch_one(pool)
+            .fetch_one(&mut *conn)
             .await
             .map_err(on_conflict("name", duplicate_person(draft)))?
         });
         Ok(person(PersonId(id), draft))
     }
 
-    /// Replaces a person's fields.
-    pub async fn update_person(&self, id: PersonId, draft: &PersonDraft) -> Result<Person> {
-        let rows = on_backend!(self, write, pool => {
-            sqlx::query("UPDATE people SET organization_id = $1, name = $2, email = $3, department_id = $4 WHERE id = $5")
-                .bind(draft.organization_id.0)
-                .bind(draft.name.as_str())
-                .bind(text(&draft.email))
-                .bind(draft.department_id.map(|d| d.0))
-                .bind(id.0)
-                .execute(pool)
-                .await
-                .map_err(on_conflict("name", duplicate_person(draft)))?
-                .rows_affected()
+    /// Replaces a person's fields, if the record is still at version `expected`.
+    pub async fn update_person(
+        &self,
+        id: PersonId,
+        expected: i64,
+        draft: &PersonDraft,
+    ) -> Result<Versioned<Person>> {
+        in_tx!(self, conn => {
+            let rows = sqlx::query(
+                "UPDATE people SET organization_id = $1, name = $2, email = $3, department_id = $4, \
+                 version = version + 1 WHERE id = $5 AND version = $6",
+            )
+            .bind(draft.organization_id.0)
+            .bind(draft.name.as_str())
+            .bind(text(&draft.email))
+            .bind(draft.department_id.map(|d| d.0))
+            .bind(id.0)
+            .bind(expected)
+            .execute(&mut *conn)
+            .await
+            .map_err(on_conflict("name", duplicate_person(draft)))?
+            .rows_affected();
+            if rows == 0 {
+                return Err(missed_version!(&mut *conn, PEOPLE, id.0, expected));
+            }
         });
-        touched(rows, "person", id)?;
-        Ok(person(id, draft))
+        Ok(Versioned {
+            value: person(id, draft),
+            version: expected + 1,
+        })
     }
 
-    /// Deletes a person; nodes they owned or sponsored keep no owner or sponsor.
-    pub async fn delete_person(&self, id: PersonId) -> Result<()> {
-        let rows = on_backend!(self, write, pool => {
-            sqlx::query("DELETE FROM people WHERE id = $1").bind(id.0).execute(pool).await?.rows_affected()
+    /// Deletes a person (nodes they owned or sponsored keep no owner or
+    /// sponsor); when `expected` names a version, only at that version.
+    pub async fn delete_person(&self, id: PersonId, expected: Option<i64>) -> Result<()> {
+        in_tx!(self, conn => {
+            let rows = sqlx::query("DELETE FROM people WHERE id = $1 AND ($2 IS NULL OR version = $2)")
+                .bind(id.0)
+                .bind(expected)
+                .execute(&mut *conn)
+                .await?
+                .rows_affected();
+            if rows == 0 {
+                return Err(missed_version!(&mut *conn, PEOPLE, id.0, expected));
+            }
         });
-        touched(rows, "person", id)
+        Ok(())
     }
 }
 

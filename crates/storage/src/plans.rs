@@ -1,7 +1,8 @@
 //! Plans and the whole-plan tree read.
 
-use crate::error::{on_conflict, touched};
+use crate::error::on_conflict;
 use crate::rows::{NODE_COLUMNS, NodeRow, PlanRow, convert, text};
+use crate::versions::{PLANS, Versioned};
 use crate::{Result, StorageError, Store};
 use lodestar_domain::*;
 use std::collections::HashMap;
@@ -43,7 +44,7 @@ impl Store {
 
     /// Creates a plan with no nodes.
     pub async fn create_plan(&self, draft: &PlanDraft) -> Result<Plan> {
-        let id: i64 = on_backend!(self, write, pool => {
+        let id: i64 = in_tx!(self, conn => {
             sqlx::query_scalar(
                 "INSERT INTO plans (organization_id, plan_key, title, start_year, end_year, status, vision, mission, \
                  principles_json, levels_json) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id",
@@ -58,19 +59,25 @@ impl Store {
             .bind(text(&draft.mission))
             .bind(json(&draft.principles))
             .bind(json(&draft.levels))
-            .fetch_one(pool)
+            .fetch_one(&mut *conn)
             .await
             .map_err(on_conflict("key", duplicate_key(&draft.key)))?
         });
         Ok(draft.clone().into_plan(PlanId(id)))
     }
 
-    /// Replaces a plan's own fields (not its nodes).
-    pub async fn update_plan(&self, id: PlanId, draft: &PlanDraft) -> Result<Plan> {
-        let rows = on_backend!(self, write, pool => {
-            sqlx::query(
+    /// Replaces a plan's own fields (not its nodes), if it is still at version `expected`.
+    pub async fn update_plan(
+        &self,
+        id: PlanId,
+        expected: i64,
+        draft: &PlanDraft,
+    ) -> Result<Versioned<Plan>> {
+        in_tx!(self, conn => {
+            let rows = sqlx::query(
                 "UPDATE plans SET organization_id = $1, plan_key = $2, title = $3, start_year = $4, end_year = $5, \
-                 status = $6, vision = $7, mission = $8, principles_json = $9, levels_json = $10 WHERE id = $11",
+                 status = $6, vision = $7, mission = $8, principles_json = $9, levels_json = $10, \
+                 version = version + 1 WHERE id = $11 AND version = $12",
             )
             .bind(draft.organization_id.0)
             .bind(draft.key.as_str())
@@ -83,21 +90,36 @@ impl Store {
             .bind(json(&draft.principles))
             .bind(json(&draft.levels))
             .bind(id.0)
-            .execute(pool)
+            .bind(expected)
+            .execute(&mut *conn)
             .await
             .map_err(on_conflict("key", duplicate_key(&draft.key)))?
-            .rows_affected()
+            .rows_affected();
+            if rows == 0 {
+                return Err(missed_version!(&mut *conn, PLANS, id.0, expected));
+            }
         });
-        touched(rows, "plan", id)?;
-        Ok(draft.clone().into_plan(id))
+        Ok(Versioned {
+            value: draft.clone().into_plan(id),
+            version: expected + 1,
+        })
     }
 
-    /// Deletes a plan with its nodes, tags and alignment links.
-    pub async fn delete_plan(&self, id: PlanId) -> Result<()> {
-        let rows = on_backend!(self, write, pool => {
-            sqlx::query("DELETE FROM plans WHERE id = $1").bind(id.0).execute(pool).await?.rows_affected()
+    /// Deletes a plan with its nodes, tags and alignment links; when
+    /// `expected` names a version, only if the plan is still at that version.
+    pub async fn delete_plan(&self, id: PlanId, expected: Option<i64>) -> Result<()> {
+        in_tx!(self, conn => {
+            let rows = sqlx::query("DELETE FROM plans WHERE id = $1 AND ($2 IS NULL OR version = $2)")
+                .bind(id.0)
+                .bind(expected)
+                .execute(&mut *conn)
+                .await?
+                .rows_affected();
+            if rows == 0 {
+                return Err(missed_version!(&mut *conn, PLANS, id.0, expected));
+            }
         });
-        touched(rows, "plan", id)
+        Ok(())
     }
 
     /// Every node of a plan, unordered.

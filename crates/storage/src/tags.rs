@@ -2,11 +2,12 @@
 
 use crate::error::{on_conflict, touched};
 use crate::rows::{AlignmentRow, TagRow, convert, text};
+use crate::versions::{ALIGNMENTS, TAGS, Versioned};
 use crate::{Result, StorageError, Store};
 use lodestar_domain::*;
 
-const TAG_COLUMNS: &str = "id, plan_id, tag_key, name, description";
-const ALIGNMENT_COLUMNS: &str = "id, from_node_id, to_node_id, note";
+pub(crate) const TAG_COLUMNS: &str = "id, plan_id, tag_key, name, description";
+pub(crate) const ALIGNMENT_COLUMNS: &str = "id, from_node_id, to_node_id, note";
 
 fn duplicate_tag(draft: &TagDraft) -> String {
     format!(
@@ -39,43 +40,66 @@ impl Store {
 
     /// Creates a tag.
     pub async fn create_tag(&self, draft: &TagDraft) -> Result<Tag> {
-        let id: i64 = on_backend!(self, write, pool => {
+        let id: i64 = in_tx!(self, conn => {
             sqlx::query_scalar("INSERT INTO tags (plan_id, tag_key, name, description) VALUES ($1, $2, $3, $4) RETURNING id")
                 .bind(draft.plan_id.0)
                 .bind(draft.key.as_str())
                 .bind(draft.name.as_str())
                 .bind(text(&draft.description))
-                .fetch_one(pool)
+                .fetch_one(&mut *conn)
                 .await
                 .map_err(on_conflict("key", duplicate_tag(draft)))?
         });
         Ok(tag(TagId(id), draft))
     }
 
-    /// Replaces a tag's fields.
-    pub async fn update_tag(&self, id: TagId, draft: &TagDraft) -> Result<Tag> {
-        let rows = on_backend!(self, write, pool => {
-            sqlx::query("UPDATE tags SET plan_id = $1, tag_key = $2, name = $3, description = $4 WHERE id = $5")
-                .bind(draft.plan_id.0)
-                .bind(draft.key.as_str())
-                .bind(draft.name.as_str())
-                .bind(text(&draft.description))
-                .bind(id.0)
-                .execute(pool)
-                .await
-                .map_err(on_conflict("key", duplicate_tag(draft)))?
-                .rows_affected()
+    /// Replaces a tag's fields, if it is still at version `expected`.
+    pub async fn update_tag(
+        &self,
+        id: TagId,
+        expected: i64,
+        draft: &TagDraft,
+    ) -> Result<Versioned<Tag>> {
+        in_tx!(self, conn => {
+            let rows = sqlx::query(
+                "UPDATE tags SET plan_id = $1, tag_key = $2, name = $3, description = $4, version = version + 1 \
+                 WHERE id = $5 AND version = $6",
+            )
+            .bind(draft.plan_id.0)
+            .bind(draft.key.as_str())
+            .bind(draft.name.as_str())
+            .bind(text(&draft.description))
+            .bind(id.0)
+            .bind(expected)
+            .execute(&mut *conn)
+            .await
+            .map_err(on_conflict("key", duplicate_tag(draft)))?
+            .rows_affected();
+            if rows == 0 {
+                return Err(missed_version!(&mut *conn, TAGS, id.0, expected));
+            }
         });
-        touched(rows, "tag", id)?;
-        Ok(tag(id, draft))
+        Ok(Versioned {
+            value: tag(id, draft),
+            version: expected + 1,
+        })
     }
 
-    /// Deletes a tag and detaches it from every node.
-    pub async fn delete_tag(&self, id: TagId) -> Result<()> {
-        let rows = on_backend!(self, write, pool => {
-            sqlx::query("DELETE FROM tags WHERE id = $1").bind(id.0).execute(pool).await?.rows_affected()
+    /// Deletes a tag and detaches it from every node; when `expected` names
+    /// a version, only if the tag is still at that version.
+    pub async fn delete_tag(&self, id: TagId, expected: Option<i64>) -> Result<()> {
+        in_tx!(self, conn => {
+            let rows = sqlx::query("DELETE FROM tags WHERE id = $1 AND ($2 IS NULL OR version = $2)")
+                .bind(id.0)
+                .bind(expected)
+                .execute(&mut *conn)
+                .await?
+                .rows_affected();
+            if rows == 0 {
+                return Err(missed_version!(&mut *conn, TAGS, id.0, expected));
+            }
         });
-        touched(rows, "tag", id)
+        Ok(())
     }
 
     /// The tags attached to a node, by key.
@@ -88,11 +112,11 @@ impl Store {
 
     /// Attaches a tag to a node; attaching it twice changes nothing.
     pub async fn attach_tag(&self, node: NodeId, tag: TagId) -> Result<()> {
-        on_backend!(self, write, pool => {
+        in_tx!(self, conn => {
             sqlx::query("INSERT INTO node_tags (node_id, tag_id) VALUES ($1, $2) ON CONFLICT DO NOTHING")
                 .bind(node.0)
                 .bind(tag.0)
-                .execute(pool)
+                .execute(&mut *conn)
                 .await?;
         });
         Ok(())
@@ -100,11 +124,11 @@ impl Store {
 
     /// Detaches a tag from a node.
     pub async fn detach_tag(&self, node: NodeId, tag: TagId) -> Result<()> {
-        let rows = on_backend!(self, write, pool => {
+        let rows = in_tx!(self, conn => {
             sqlx::query("DELETE FROM node_tags WHERE node_id = $1 AND tag_id = $2")
                 .bind(node.0)
                 .bind(tag.0)
-                .execute(pool)
+                .execute(&mut *conn)
                 .await?
                 .rows_affected()
         });
@@ -133,45 +157,64 @@ impl Store {
 
     /// Creates an alignment link.
     pub async fn create_alignment(&self, draft: &AlignmentDraft) -> Result<Alignment> {
-        let id: i64 = on_backend!(self, write, pool => {
+        let id: i64 = in_tx!(self, conn => {
             sqlx::query_scalar("INSERT INTO alignments (from_node_id, to_node_id, note) VALUES ($1, $2, $3) RETURNING id")
                 .bind(draft.from_node_id.0)
                 .bind(draft.to_node_id.0)
                 .bind(text(&draft.note))
-                .fetch_one(pool)
+                .fetch_one(&mut *conn)
                 .await
                 .map_err(on_conflict("to_node_id", DUPLICATE_LINK))?
         });
         Ok(alignment(AlignmentId(id), draft))
     }
 
-    /// Replaces an alignment link's fields.
+    /// Replaces an alignment link's fields, if it is still at version `expected`.
     pub async fn update_alignment(
         &self,
         id: AlignmentId,
+        expected: i64,
         draft: &AlignmentDraft,
-    ) -> Result<Alignment> {
-        let rows = on_backend!(self, write, pool => {
-            sqlx::query("UPDATE alignments SET from_node_id = $1, to_node_id = $2, note = $3 WHERE id = $4")
-                .bind(draft.from_node_id.0)
-                .bind(draft.to_node_id.0)
-                .bind(text(&draft.note))
-                .bind(id.0)
-                .execute(pool)
-                .await
-                .map_err(on_conflict("to_node_id", DUPLICATE_LINK))?
-                .rows_affected()
+    ) -> Result<Versioned<Alignment>> {
+        in_tx!(self, conn => {
+            let rows = sqlx::query(
+                "UPDATE alignments SET from_node_id = $1, to_node_id = $2, note = $3, version = version + 1 \
+                 WHERE id = $4 AND version = $5",
+            )
+            .bind(draft.from_node_id.0)
+            .bind(draft.to_node_id.0)
+            .bind(text(&draft.note))
+            .bind(id.0)
+            .bind(expected)
+            .execute(&mut *conn)
+            .await
+            .map_err(on_conflict("to_node_id", DUPLICATE_LINK))?
+            .rows_affected();
+            if rows == 0 {
+                return Err(missed_version!(&mut *conn, ALIGNMENTS, id.0, expected));
+            }
         });
-        touched(rows, "alignment", id)?;
-        Ok(alignment(id, draft))
+        Ok(Versioned {
+            value: alignment(id, draft),
+            version: expected + 1,
+        })
     }
 
-    /// Deletes an alignment link.
-    pub async fn delete_alignment(&self, id: AlignmentId) -> Result<()> {
-        let rows = on_backend!(self, write, pool => {
-            sqlx::query("DELETE FROM alignments WHERE id = $1").bind(id.0).execute(pool).await?.rows_affected()
+    /// Deletes an alignment link; when `expected` names a version, only if
+    /// the link is still at that version.
+    pub async fn delete_alignment(&self, id: AlignmentId, expected: Option<i64>) -> Result<()> {
+        in_tx!(self, conn => {
+            let rows = sqlx::query("DELETE FROM alignments WHERE id = $1 AND ($2 IS NULL OR version = $2)")
+                .bind(id.0)
+                .bind(expected)
+                .execute(&mut *conn)
+                .await?
+                .rows_affected();
+            if rows == 0 {
+                return Err(missed_version!(&mut *conn, ALIGNMENTS, id.0, expected));
+            }
         });
-        touched(rows, "alignment", id)
+        Ok(())
     }
 
     /// A node's alignment links in both directions, with the node and plan at the other end.

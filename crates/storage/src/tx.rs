@@ -2,7 +2,7 @@
 //! of several steps (a check-in and the roll-ups it changes) commits or fails whole.
 
 use crate::backend::Backend;
-use crate::{Result, Store};
+use crate::{Result, Store, actor};
 use lodestar_domain::PlanId;
 
 /// An open transaction. Dropping it without `commit` rolls it back.
@@ -27,19 +27,38 @@ macro_rules! on_tx {
     };
 }
 
+/// Runs `$body` in a transaction of its own, with `$conn` bound to its
+/// connection, and commits it; an early return (`?`) rolls it back. For a
+/// write of one statement, so that it too records its actor.
+macro_rules! in_tx {
+    ($store:expr, $conn:ident => $body:expr) => {{
+        let mut tx = $store.begin().await?;
+        let out = on_tx!(&mut tx, $conn => $body);
+        tx.commit().await?;
+        out
+    }};
+}
+
 impl Store {
-    /// Starts a write transaction.
+    /// Starts a write transaction on behalf of the current [`actor`], whom
+    /// the audit triggers name in every row they log for it.
     pub(crate) async fn begin(&self) -> Result<Tx> {
-        Ok(match &self.backend {
+        let actor = actor::current();
+        let mut tx = match &self.backend {
             Backend::Sqlite { write, .. } => Tx::Sqlite(write.begin().await?),
             Backend::Postgres(pool) => Tx::Postgres(pool.begin().await?),
-        })
+        };
+        if let Some(actor) = actor {
+            crate::audit::set_actor(&mut tx, &actor).await?;
+        }
+        Ok(tx)
     }
 }
 
 impl Tx {
-    /// Makes every change of the transaction permanent.
-    pub(crate) async fn commit(self) -> Result<()> {
+    /// Makes every change of the transaction permanent, forgetting its actor first.
+    pub(crate) async fn commit(mut self) -> Result<()> {
+        crate::audit::clear_actor(&mut self).await?;
         match self {
             Tx::Sqlite(t) => t.commit().await?,
             Tx::Postgres(t) => t.commit().await?,

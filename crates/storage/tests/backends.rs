@@ -186,7 +186,7 @@ async fn deleting_a_node_deletes_its_subtree_only() {
             .create_node(&node_draft(p.id, None, "2"), 0)
             .await
             .unwrap();
-        t.store.delete_node(g1.id).await.unwrap();
+        t.store.delete_node(g1.id, None).await.unwrap();
         let left: Vec<NodeId> = t
             .store
             .plan_nodes(p.id)
@@ -208,7 +208,7 @@ async fn an_organization_with_plans_cannot_be_deleted() {
     for t in testing::all().await {
         let o = org(&t.store).await;
         plan(&t.store, o.id, "p").await;
-        let err = t.store.delete_organization(o.id).await.unwrap_err();
+        let err = t.store.delete_organization(o.id, None).await.unwrap_err();
         assert!(
             matches!(err, StorageError::Conflict { .. }),
             "{}: {err:?}",
@@ -226,7 +226,7 @@ async fn unknown_ids_are_not_found() {
             Err(StorageError::NotFound { entity: "plan", .. })
         ));
         assert!(matches!(
-            t.store.delete_node(NodeId(999)).await,
+            t.store.delete_node(NodeId(999), None).await,
             Err(StorageError::NotFound { entity: "node", .. })
         ));
         let o = org(&t.store).await;
@@ -236,7 +236,7 @@ async fn unknown_ids_are_not_found() {
         };
         assert!(matches!(
             t.store
-                .update_organization(OrganizationId(999), &draft)
+                .update_organization(OrganizationId(999), 1, &draft)
                 .await,
             Err(StorageError::NotFound { .. })
         ));

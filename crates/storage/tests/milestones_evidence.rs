@@ -120,14 +120,21 @@ async fn milestones_round_trip_and_append_after_the_last() {
 
         let mut done = milestone("Vendor chosen at last", Some("2025-03-31"), None);
         done.done_date = Some(day("2025-03-02"));
-        let updated = t.store.update_milestone(first.id, &done).await.unwrap();
+        let updated = t.store.update_milestone(first.id, 1, &done).await.unwrap();
+        assert_eq!(updated.version, 2);
+        let updated = updated.value;
         assert_eq!(updated.position, 0, "an omitted position keeps its place");
         assert_eq!(updated.node_id, goal.id);
         assert_eq!(updated.done_date, Some(day("2025-03-02")));
         assert_eq!(t.store.milestone(first.id).await.unwrap(), updated);
 
         done.position = Some(5);
-        let moved = t.store.update_milestone(first.id, &done).await.unwrap();
+        let moved = t
+            .store
+            .update_milestone(first.id, 2, &done)
+            .await
+            .unwrap()
+            .value;
         assert_eq!(moved.position, 5);
         let order: Vec<_> = t
             .store
@@ -145,7 +152,7 @@ async fn milestones_round_trip_and_append_after_the_last() {
             .unwrap();
         assert_eq!(third.position, 6, "after the last, wherever it is");
 
-        t.store.delete_milestone(second.id).await.unwrap();
+        t.store.delete_milestone(second.id, None).await.unwrap();
         assert!(matches!(
             t.store.milestone(second.id).await,
             Err(StorageError::NotFound {
@@ -154,14 +161,14 @@ async fn milestones_round_trip_and_append_after_the_last() {
             })
         ));
         assert!(matches!(
-            t.store.delete_milestone(second.id).await,
+            t.store.delete_milestone(second.id, Some(1)).await,
             Err(StorageError::NotFound {
                 entity: "milestone",
                 ..
             })
         ));
         assert!(matches!(
-            t.store.update_milestone(second.id, &done).await,
+            t.store.update_milestone(second.id, 1, &done).await,
             Err(StorageError::NotFound {
                 entity: "milestone",
                 ..
@@ -273,9 +280,10 @@ async fn evidence_round_trips_latest_first() {
 
         let replaced = t
             .store
-            .update_evidence(first.id, &evidence("Permits in a day", "2025-05-21"))
+            .update_evidence(first.id, 1, &evidence("Permits in a day", "2025-05-21"))
             .await
-            .unwrap();
+            .unwrap()
+            .value;
         assert_eq!(replaced.node_id, goal.id);
         assert_eq!(
             (replaced.before, replaced.narrative),
@@ -287,12 +295,12 @@ async fn evidence_round_trips_latest_first() {
             day("2025-05-21")
         );
 
-        t.store.delete_evidence(older.id).await.unwrap();
+        t.store.delete_evidence(older.id, None).await.unwrap();
         for result in [
             t.store.evidence(older.id).await.map(|_| ()),
-            t.store.delete_evidence(older.id).await,
+            t.store.delete_evidence(older.id, None).await,
             t.store
-                .update_evidence(older.id, &evidence("Gone", "2025-01-01"))
+                .update_evidence(older.id, 1, &evidence("Gone", "2025-01-01"))
                 .await
                 .map(|_| ()),
         ] {
@@ -354,7 +362,7 @@ async fn deleting_a_node_removes_its_milestones_and_evidence_and_its_subtrees() 
             .create_evidence(objective.id, &evidence("Story", "2025-01-01"))
             .await
             .unwrap();
-        t.store.delete_node(goal.id).await.unwrap();
+        t.store.delete_node(goal.id, None).await.unwrap();
         for m in [own.id, child.id] {
             assert!(
                 matches!(

@@ -1,6 +1,7 @@
 //! The commands, each in its own module, and what they share: the runtime
 //! and the opened database.
 
+mod accounts;
 mod checkin;
 mod export;
 mod import;
@@ -35,7 +36,23 @@ async fn execute(settings: Settings) -> CliResult {
         return import::preview(import, format, &mut stdout());
     }
     let app = App::new(open(&settings.database).await?);
-    let outcome = match &settings.task {
+    let actor = lodestar_services::Actor {
+        user_id: None,
+        name: format!(
+            "cli:{}",
+            std::env::var("USER").unwrap_or_else(|_| "unknown".into())
+        ),
+    };
+    let outcome = lodestar_services::acting_as(actor, dispatch(&app, &settings)).await;
+    app.store().close().await;
+    outcome
+}
+
+/// Runs the command; writes are recorded as the command line's.
+async fn dispatch(app: &App, settings: &Settings) -> CliResult {
+    let stdout = || std::io::stdout().lock();
+    let app = app.clone();
+    match &settings.task {
         Task::Serve(serve) => serve::run(&app, serve).await,
         Task::ListPlans => plans::run(&app, &mut stdout()).await,
         Task::Export(export) => export::run(&app, export, &mut stdout()).await,
@@ -45,9 +62,11 @@ async fn execute(settings: Settings) -> CliResult {
         Task::ImportMeasures(import) => measures::import(&app, import, &mut stdout()).await,
         Task::Status(status) => status::run(&app, status, &mut stdout()).await,
         Task::Overdue(overdue) => overdue::run(&app, overdue, &mut stdout()).await,
-    };
-    app.store().close().await;
-    outcome
+        Task::AddUser(add) => accounts::add(&app, add, &mut stdout()).await,
+        Task::ListUsers => accounts::list(&app, &mut stdout()).await,
+        Task::ResetPassword(reset) => accounts::reset(&app, reset, &mut stdout()).await,
+        Task::CreateToken(token) => accounts::token(&app, token, &mut stdout()).await,
+    }
 }
 
 /// Writes `value` as pretty-printed JSON and a final line break.

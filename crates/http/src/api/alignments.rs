@@ -13,7 +13,7 @@ super::item_handlers! {
     tag: "alignments", what: "alignment link",
     collection: "/api/v1/alignments", item: "/api/v1/alignments/{id}",
     entity: Alignment, draft: AlignmentDraft, id: AlignmentId,
-    get: get_alignment, create: create_alignment, update: update_alignment, delete: delete_alignment,
+    create: create_alignment, update: update_alignment, delete: delete_alignment,
 }
 
 /// Narrows a list of links to those touching one node.

@@ -13,7 +13,7 @@ super::item_handlers! {
     tag: "departments", what: "department",
     collection: "/api/v1/departments", item: "/api/v1/departments/{id}",
     entity: Department, draft: DepartmentDraft, id: DepartmentId,
-    get: get_department, create: create_department, update: update_department, delete: delete_department,
+    create: create_department, update: update_department, delete: delete_department,
 }
 
 /// Narrows a list to one organization.

@@ -100,21 +100,23 @@ pub async fn show(
 #[utoipa::path(post, path = "/api/v1/imports/{id}/confirm", tag = "imports",
     params(("id" = i64, Path, description = "The import's id")),
     request_body(content = Option<ConfirmImport>, description = "Optional: an edited document to store instead of the draft"),
-    responses((status = 201, description = "The new plan", body = Plan),
+    responses((status = 201, description = "The new plan", body = Plan,
+                  headers(("ETag" = String, description = "Its version, to send back in If-Match"))),
               (status = 400, description = "Malformed id or JSON", body = ErrorBody),
               (status = 404, description = "No such import", body = ErrorBody),
               (status = 409, description = "Already confirmed (the message names the plan), or a plan with this key exists", body = ErrorBody),
+              (status = 413, description = "Body too large", body = ErrorBody),
               (status = 415, description = "A body that is not JSON", body = ErrorBody),
               (status = 422, description = "The document breaks rules; every problem is listed", body = ErrorBody)))]
 pub async fn confirm(
     State(app): State<App>,
     ApiPath(id): ApiPath<i64>,
     OptionalJson(body): OptionalJson<ConfirmImport>,
-) -> ApiResult<(StatusCode, Json<Plan>)> {
+) -> ApiResult<(StatusCode, super::Tagged<Plan>)> {
     let plan = app
         .confirm_import(id, body.and_then(|b| b.document))
         .await?;
-    Ok((StatusCode::CREATED, Json(plan)))
+    Ok(super::Tagged::created(plan))
 }
 
 /// What the importer was unsure about when it read the document a plan was

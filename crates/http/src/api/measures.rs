@@ -1,7 +1,8 @@
 //! `/api/v1/measures`: measures (KPIs) of plan nodes, their values, and CSV import.
 
+use super::Tagged;
 use crate::error::{ApiError, ApiResult, ErrorBody};
-use crate::extract::{ApiJson, ApiPath, ApiQuery, body_bytes};
+use crate::extract::{ApiJson, ApiPath, ApiQuery, IfMatch, OptionalIfMatch, body_bytes};
 use axum::Json;
 use axum::extract::{DefaultBodyLimit, Request, State};
 use axum::http::{StatusCode, header};
@@ -61,16 +62,17 @@ pub async fn list(
     Ok(Json(measures.map_err(ServiceError::from)?))
 }
 
-/// Reads one measure.
+/// Reads one measure, with its version as ETag.
 #[utoipa::path(get, path = "/api/v1/measures/{id}", tag = "measures",
     params(("id" = i64, Path, description = "The measure's id")),
-    responses((status = 200, description = "The measure", body = Measure),
+    responses((status = 200, description = "The measure", body = Measure,
+                  headers(("ETag" = String, description = "Its version, to send back in If-Match"))),
               (status = 400, description = "Malformed id", body = ErrorBody),
               (status = 404, description = "No such measure", body = ErrorBody)))]
-pub async fn show(State(app): State<App>, ApiPath(id): ApiPath<i64>) -> ApiResult<Json<Measure>> {
-    Ok(Json(
+pub async fn show(State(app): State<App>, ApiPath(id): ApiPath<i64>) -> ApiResult<Tagged<Measure>> {
+    Ok(Tagged(
         app.store()
-            .get_measure(MeasureId(id))
+            .versioned::<Measure>(MeasureId(id))
             .await
             .map_err(ServiceError::from)?,
     ))
@@ -78,42 +80,61 @@ pub async fn show(State(app): State<App>, ApiPath(id): ApiPath<i64>) -> ApiResul
 
 /// Creates a measure of a node.
 #[utoipa::path(post, path = "/api/v1/measures", tag = "measures", request_body = MeasureDraft,
-    responses((status = 201, description = "The new measure", body = Measure),
+    responses((status = 201, description = "The new measure", body = Measure,
+                  headers(("ETag" = String, description = "Its version, to send back in If-Match"))),
               (status = 400, description = "Malformed JSON", body = ErrorBody),
               (status = 409, description = "The plan has a measure with this key", body = ErrorBody),
+              (status = 413, description = "Body too large", body = ErrorBody),
+              (status = 415, description = "Body is not JSON", body = ErrorBody),
               (status = 422, description = "A field breaks a rule", body = ErrorBody)))]
 pub async fn create(
     State(app): State<App>,
     ApiJson(draft): ApiJson<MeasureDraft>,
-) -> ApiResult<(StatusCode, Json<Measure>)> {
-    Ok((StatusCode::CREATED, Json(app.create_measure(&draft).await?)))
+) -> ApiResult<(StatusCode, Tagged<Measure>)> {
+    Ok(Tagged::created(app.create_measure(&draft).await?))
 }
 
-/// Replaces a measure's definition; its values stay.
+/// Replaces a measure's definition, if it is still at the version If-Match
+/// names; its values stay.
 #[utoipa::path(put, path = "/api/v1/measures/{id}", tag = "measures", request_body = MeasureDraft,
-    params(("id" = i64, Path, description = "The measure's id")),
-    responses((status = 200, description = "The measure as stored", body = Measure),
-              (status = 400, description = "Malformed id or JSON", body = ErrorBody),
+    params(("id" = i64, Path, description = "The measure's id"),
+           ("If-Match" = String, Header, description = "The version the change is based on: the ETag reading it gave, like \"3\"")),
+    responses((status = 200, description = "The measure as stored", body = Measure,
+                  headers(("ETag" = String, description = "Its new version"))),
+              (status = 400, description = "Malformed id, JSON or If-Match", body = ErrorBody),
               (status = 404, description = "No such measure", body = ErrorBody),
-              (status = 409, description = "Key clash, or the key is used by a formula", body = ErrorBody),
-              (status = 422, description = "A field breaks a rule", body = ErrorBody)))]
+              (status = 409, description = "Key clash, or the key is used by a formula (`conflict`); or it changed since the version sent (`version_conflict`, with `current_version`)", body = ErrorBody),
+              (status = 413, description = "Body too large", body = ErrorBody),
+              (status = 415, description = "Body is not JSON", body = ErrorBody),
+              (status = 422, description = "A field breaks a rule", body = ErrorBody),
+              (status = 428, description = "No If-Match, or If-Match: *", body = ErrorBody)))]
 pub async fn update(
     State(app): State<App>,
     ApiPath(id): ApiPath<i64>,
+    IfMatch(expected): IfMatch,
     ApiJson(draft): ApiJson<MeasureDraft>,
-) -> ApiResult<Json<Measure>> {
-    Ok(Json(app.update_measure(MeasureId(id), &draft).await?))
+) -> ApiResult<Tagged<Measure>> {
+    Ok(Tagged(
+        app.update_measure(MeasureId(id), expected, &draft).await?,
+    ))
 }
 
-/// Deletes a measure and its values, unless a formula uses it.
+/// Deletes a measure and its values, unless a formula uses it; with
+/// If-Match, only if it is still at that version.
 #[utoipa::path(delete, path = "/api/v1/measures/{id}", tag = "measures",
-    params(("id" = i64, Path, description = "The measure's id")),
+    params(("id" = i64, Path, description = "The measure's id"),
+           ("If-Match" = Option<String>, Header, description = "Delete only if still at this version, like \"3\"")),
     responses((status = 204, description = "Deleted"),
-              (status = 400, description = "Malformed id", body = ErrorBody),
+              (status = 400, description = "Malformed id or If-Match", body = ErrorBody),
               (status = 404, description = "No such measure", body = ErrorBody),
-              (status = 409, description = "A formula uses it", body = ErrorBody)))]
-pub async fn remove(State(app): State<App>, ApiPath(id): ApiPath<i64>) -> ApiResult<StatusCode> {
-    app.delete_measure(MeasureId(id)).await?;
+              (status = 409, description = "A formula uses it (`conflict`), or it changed since the version sent (`version_conflict`)", body = ErrorBody),
+              (status = 428, description = "If-Match: *", body = ErrorBody)))]
+pub async fn remove(
+    State(app): State<App>,
+    ApiPath(id): ApiPath<i64>,
+    OptionalIfMatch(expected): OptionalIfMatch,
+) -> ApiResult<StatusCode> {
+    app.delete_measure(MeasureId(id), expected).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -145,6 +166,8 @@ pub struct RecordOutcome {
     responses((status = 200, description = "What was done", body = RecordOutcome),
               (status = 400, description = "Malformed id or JSON", body = ErrorBody),
               (status = 404, description = "No such measure", body = ErrorBody),
+              (status = 413, description = "Body too large", body = ErrorBody),
+              (status = 415, description = "Body is not JSON", body = ErrorBody),
               (status = 422, description = "A field breaks a rule, or the measure is calculated", body = ErrorBody)))]
 pub async fn record(
     State(app): State<App>,

@@ -7,7 +7,7 @@ super::node_record_handlers! {
     tag: "milestones", what: "milestone",
     collection: "/api/v1/nodes/{id}/milestones", item: "/api/v1/milestones/{id}",
     entity: Milestone, draft: MilestoneDraft, id: MilestoneId,
-    list: milestones ("its milestones, by position"), get: milestone,
+    list: milestones ("its milestones, by position"),
     create: create_milestone, update: update_milestone, delete: delete_milestone,
     rules: "A field breaks a rule (empty title, bad date, done in the future)",
 }

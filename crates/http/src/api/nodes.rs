@@ -15,7 +15,7 @@ super::item_handlers! {
     tag: "nodes", what: "node",
     collection: "/api/v1/nodes", item: "/api/v1/nodes/{id}",
     entity: Node, draft: NodeDraft, id: NodeId,
-    get: get_node, create: create_node, update: update_node, delete: delete_node,
+    create: create_node, update: update_node, delete: delete_node,
 }
 
 /// Which plan's nodes to list.

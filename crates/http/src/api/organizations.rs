@@ -10,7 +10,7 @@ super::item_handlers! {
     tag: "organizations", what: "organization",
     collection: "/api/v1/organizations", item: "/api/v1/organizations/{id}",
     entity: Organization, draft: OrganizationDraft, id: OrganizationId,
-    get: get_organization, create: create_organization, update: update_organization, delete: delete_organization,
+    create: create_organization, update: update_organization, delete: delete_organization,
 }
 
 /// Lists every organization, by name.

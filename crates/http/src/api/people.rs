@@ -12,7 +12,7 @@ super::item_handlers! {
     tag: "people", what: "person",
     collection: "/api/v1/people", item: "/api/v1/people/{id}",
     entity: Person, draft: PersonDraft, id: PersonId,
-    get: get_person, create: create_person, update: update_person, delete: delete_person,
+    create: create_person, update: update_person, delete: delete_person,
 }
 
 /// Lists people, by name.

@@ -17,7 +17,7 @@ super::item_handlers! {
     tag: "plans", what: "plan",
     collection: "/api/v1/plans", item: "/api/v1/plans/{id}",
     entity: Plan, draft: PlanDraft, id: PlanId,
-    get: get_plan, create: create_plan, update: update_plan, delete: delete_plan,
+    create: create_plan, update: update_plan, delete: delete_plan,
 }
 
 /// Lists every plan, by title.
@@ -90,13 +90,17 @@ pub async fn export(
     request_body(content(
         (String = "application/yaml"), (String = "application/json")),
         description = "A plan document"),
-    responses((status = 201, description = "The new plan", body = Plan),
+    responses((status = 201, description = "The new plan", body = Plan,
+                  headers(("ETag" = String, description = "Its version, to send back in If-Match"))),
               (status = 400, description = "Malformed YAML or JSON, with line and column", body = ErrorBody),
               (status = 409, description = "A plan with this key exists", body = ErrorBody),
               (status = 413, description = "Body too large", body = ErrorBody),
               (status = 415, description = "Neither YAML nor JSON", body = ErrorBody),
               (status = 422, description = "The document breaks rules; every problem is listed", body = ErrorBody)))]
-pub async fn import(State(app): State<App>, req: Request) -> ApiResult<(StatusCode, Json<Plan>)> {
+pub async fn import(
+    State(app): State<App>,
+    req: Request,
+) -> ApiResult<(StatusCode, super::Tagged<Plan>)> {
     let media = req
         .headers()
         .get(header::CONTENT_TYPE)
@@ -119,7 +123,7 @@ pub async fn import(State(app): State<App>, req: Request) -> ApiResult<(StatusCo
     let text = std::str::from_utf8(&bytes)
         .map_err(|e| ApiError::bad_request(format!("the body is not UTF-8: {e}")))?;
     let plan = app.import_plan_code(source, text).await?;
-    Ok((StatusCode::CREATED, Json(plan)))
+    Ok(super::Tagged::created(plan))
 }
 
 fn extra_routes() -> axum::Router<App> {

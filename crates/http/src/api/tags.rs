@@ -13,7 +13,7 @@ super::item_handlers! {
     tag: "tags", what: "tag",
     collection: "/api/v1/tags", item: "/api/v1/tags/{id}",
     entity: Tag, draft: TagDraft, id: TagId,
-    get: get_tag, create: create_tag, update: update_tag, delete: delete_tag,
+    create: create_tag, update: update_tag, delete: delete_tag,
 }
 
 /// Narrows a list of tags to one plan.

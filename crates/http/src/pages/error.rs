@@ -20,6 +20,14 @@ pub(crate) struct PageError {
 }
 
 impl PageError {
+    /// A page refused with this status and reason.
+    pub(crate) fn new(status: StatusCode, message: impl Into<String>) -> Self {
+        Self {
+            status,
+            message: message.into(),
+        }
+    }
+
     /// The page asked for does not exist.
     pub(crate) fn not_found(message: impl Into<String>) -> Self {
         Self {

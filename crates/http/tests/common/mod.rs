@@ -8,13 +8,52 @@ use lodestar_storage::testing::{self, TestStore};
 use reqwest::StatusCode;
 use serde_json::Value;
 
-/// A running server and a client for it.
+/// A running server and a client for it. The client acts as an
+/// administrator through an API token; `anonymous` sends no credentials.
 pub struct Server {
     pub base: String,
     pub http: reqwest::Client,
+    pub anonymous: reqwest::Client,
     pub backend: &'static str,
+    pub app: App,
     _store: TestStore,
     _stop: tokio::sync::oneshot::Sender<()>,
+}
+
+/// A client that sends `token` with every request.
+pub fn client_with_token(token: &str) -> reqwest::Client {
+    let mut headers = reqwest::header::HeaderMap::new();
+    headers.insert(
+        reqwest::header::AUTHORIZATION,
+        format!("Bearer {token}").parse().unwrap(),
+    );
+    reqwest::Client::builder()
+        .default_headers(headers)
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap()
+}
+
+/// Creates an account with `role` (linked to `person` if given) and an API
+/// token for it with `scopes`, and returns the token.
+pub async fn token_for(
+    app: &App,
+    email: &str,
+    role: lodestar_domain::Role,
+    person: Option<lodestar_domain::PersonId>,
+    scopes: &[lodestar_domain::TokenScope],
+) -> String {
+    let user = app
+        .add_user(
+            &lodestar_domain::Email::parse(email).unwrap(),
+            &lodestar_domain::Name::parse(email).unwrap(),
+            role,
+            person,
+            "test password of the suite".into(),
+        )
+        .await
+        .unwrap();
+    app.create_token(user.id, "tests", scopes).await.unwrap().1
 }
 
 impl Server {
@@ -23,13 +62,26 @@ impl Server {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let base = format!("http://{}", listener.local_addr().unwrap());
         let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-        tokio::spawn(lodestar_http::serve(listener, app, async move {
+        let token = token_for(
+            &app,
+            "admin@tests.example",
+            lodestar_domain::Role::Administrator,
+            None,
+            &[lodestar_domain::TokenScope::Admin],
+        )
+        .await;
+        tokio::spawn(lodestar_http::serve(listener, app.clone(), async move {
             let _ = stopped.await;
         }));
         Self {
             base,
-            http: reqwest::Client::new(),
+            http: client_with_token(&token),
+            anonymous: reqwest::Client::builder()
+                .redirect(reqwest::redirect::Policy::none())
+                .build()
+                .unwrap(),
             backend: store.backend,
+            app,
             _store: store,
             _stop: stop,
         }
@@ -179,4 +231,40 @@ pub fn error_code(body: &Value) -> &str {
 /// The `error.field` of an error body, or "".
 pub fn error_field(body: &Value) -> &str {
     body["error"]["field"].as_str().unwrap_or("")
+}
+
+/// The version a response's `ETag` names: `"3"` is 3.
+pub fn etag(res: &reqwest::Response) -> Option<i64> {
+    let tag = res.headers().get(reqwest::header::ETAG)?.to_str().ok()?;
+    tag.strip_prefix('"')?.strip_suffix('"')?.parse().ok()
+}
+
+/// Optimistic concurrency: reads that give the version, writes that send it.
+impl Server {
+    /// Reads `path`: the status, the body and the version its ETag names.
+    pub async fn get_tagged(&self, path: &str) -> (StatusCode, Value, Option<i64>) {
+        let res = self.http.get(self.url(path)).send().await.unwrap();
+        let (status, version) = (res.status(), etag(&res));
+        (status, res.json().await.unwrap_or(Value::Null), version)
+    }
+
+    /// Replaces `path` with `body`, based on `version` (sent as `If-Match`):
+    /// the status, the body and the new version its ETag names.
+    pub async fn put_if_match(
+        &self,
+        path: &str,
+        version: i64,
+        body: &Value,
+    ) -> (StatusCode, Value, Option<i64>) {
+        let res = self
+            .http
+            .put(self.url(path))
+            .header(reqwest::header::IF_MATCH, format!("\"{version}\""))
+            .json(body)
+            .send()
+            .await
+            .unwrap();
+        let (status, version) = (res.status(), etag(&res));
+        (status, res.json().await.unwrap_or(Value::Null), version)
+    }
 }

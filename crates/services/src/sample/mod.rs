@@ -36,7 +36,7 @@ impl App {
                 "recording the sample plan's measure values and check-ins failed: {error}; \
                  removing the sample plan"
             );
-            if let Err(cleanup) = self.store().delete_plan(plan.id).await {
+            if let Err(cleanup) = self.store().delete_plan(plan.id, None).await {
                 tracing::error!(plan = %plan.id, "the sample plan could not be removed: {cleanup}");
             }
             return Err(match error {
