@@ -17,6 +17,8 @@ CREATE TABLE users (
     created_at {timestamp} NOT NULL,
     password_changed_at {timestamp} NOT NULL
 );
+-- Addresses are told apart without regard to case.
+CREATE UNIQUE INDEX users_email ON users (LOWER(email));
 
 CREATE TABLE sessions (
     id {id},
