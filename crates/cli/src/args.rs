@@ -155,6 +155,46 @@ one, is further back than the cadence allows. Each line gives the days overdue, 
 plan, the node, its owner and the owner's e-mail address, and the day of the last \
 check-in. Without --plan every active plan is searched.")]
     Overdue(OverdueArgs),
+
+    /// Write a consistent copy of the whole database to a file, while the server runs.
+    #[command(long_about = "Write a consistent copy of the whole database to FILE, \
+which must not exist yet. The server may go on running and writing: the copy is one \
+snapshot, as the database stood at one moment. The file is a SQLite database holding \
+every table, the schema version, and when and from what database it was taken; it \
+restores into SQLite or PostgreSQL alike (`lodestar restore FILE`). It appears under \
+its name only once it is complete. See docs/operations.md for scheduling backups.")]
+    Backup(BackupArgs),
+
+    /// Fill an empty database from a backup file.
+    #[command(
+        long_about = "Fill the database from a backup written by `lodestar backup`, \
+in one transaction: either all of it is restored or nothing changes. The database must \
+be empty (a new data directory, or a new PostgreSQL database) unless --force is given, \
+which replaces everything it holds. A backup from an older lodestar is brought up to \
+this version's schema as it is restored; one from a newer lodestar is refused. Stop the \
+servers using the database first."
+    )]
+    Restore(RestoreArgs),
+}
+
+/// Arguments of `lodestar backup`.
+#[derive(Debug, Args)]
+pub struct BackupArgs {
+    /// The file to write; it must not exist yet.
+    #[arg(value_name = "FILE")]
+    pub file: PathBuf,
+}
+
+/// Arguments of `lodestar restore`.
+#[derive(Debug, Args)]
+pub struct RestoreArgs {
+    /// The backup file to read.
+    #[arg(value_name = "FILE")]
+    pub file: PathBuf,
+
+    /// Replace everything the database holds, in the same transaction as the restore.
+    #[arg(long)]
+    pub force: bool,
 }
 
 /// Options of `lodestar serve`.

@@ -8,9 +8,9 @@
 //! log line or an error message by accident.
 
 use crate::args::{
-    CheckinArgs, Cli, Command, ExportArgs, FormatArg, GlobalArgs, ImportArgs, ImportWarningsArgs,
-    MeasuresCommand, MeasuresImportArgs, OverdueArgs, ReportFormatArg, ServeArgs, StatusArgs,
-    TokenCommand, UserCommand,
+    BackupArgs, CheckinArgs, Cli, Command, ExportArgs, FormatArg, GlobalArgs, ImportArgs,
+    ImportWarningsArgs, MeasuresCommand, MeasuresImportArgs, OverdueArgs, ReportFormatArg,
+    RestoreArgs, ServeArgs, StatusArgs, TokenCommand, UserCommand,
 };
 use crate::error::CliError;
 use lodestar_domain::{
@@ -77,6 +77,26 @@ pub enum Task {
     ResetPassword(ResetPassword),
     /// Create an API token.
     CreateToken(CreateToken),
+    /// Write a backup.
+    Backup(Backup),
+    /// Restore a backup.
+    Restore(Restore),
+}
+
+/// Settings of `lodestar backup`.
+#[derive(Debug)]
+pub struct Backup {
+    /// The file to write.
+    pub file: PathBuf,
+}
+
+/// Settings of `lodestar restore`.
+#[derive(Debug)]
+pub struct Restore {
+    /// The backup to read.
+    pub file: PathBuf,
+    /// Whether to replace what the database holds.
+    pub force: bool,
 }
 
 /// Settings of `lodestar user add`.
@@ -349,6 +369,8 @@ impl Task {
             }
             Command::Status(args) => Self::Status(Status::from_args(args)),
             Command::Overdue(args) => Self::Overdue(Overdue::from_args(args)),
+            Command::Backup(BackupArgs { file }) => Self::Backup(Backup { file }),
+            Command::Restore(RestoreArgs { file, force }) => Self::Restore(Restore { file, force }),
             Command::User(UserCommand::Add(args)) => Self::AddUser(AddUser {
                 email: Email::parse(&args.email)
                     .map_err(|e| CliError::failed(format!("EMAIL: {e}")))?,

@@ -23,6 +23,7 @@ mod tree;
 pub use error::{ServiceError, ServiceResult};
 pub use execution::{NodeReport, OverdueNode, StatusReport};
 pub use imports::{DocumentImport, Draft, Overrides, SourceKind, Warning};
+pub use lodestar_storage::backup;
 pub use lodestar_storage::{
     Actor, FIRST_VERSION, ImportCounts, MeasureHealth, NodeStatus, Recorded, Store, TokenInfo,
     Versioned, VersionedRecord, acting_as,

@@ -70,10 +70,17 @@ impl Store {
     /// docs/operations.md gives the cost. Foreign keys are enforced, and a
     /// connection waits up to 10 s for another process's write to finish.
     pub async fn open_sqlite(path: &Path) -> Result<Self> {
+        Self::open_sqlite_in(path, SqliteJournalMode::Wal).await
+    }
+
+    /// Opens a SQLite database as [`Store::open_sqlite`] does, in `journal`
+    /// mode. Backup files keep the rollback journal, so that each is one file
+    /// and is never switched between modes (which SQLite cannot wait for).
+    pub(crate) async fn open_sqlite_in(path: &Path, journal: SqliteJournalMode) -> Result<Self> {
         let options = SqliteConnectOptions::new()
             .filename(path)
             .create_if_missing(true)
-            .journal_mode(SqliteJournalMode::Wal)
+            .journal_mode(journal)
             .synchronous(SqliteSynchronous::Full)
             .foreign_keys(true)
             .busy_timeout(Duration::from_secs(10));
@@ -121,8 +128,16 @@ impl Store {
 
     /// Applies every migration not yet recorded, each in its own transaction,
     /// then fits the audit triggers to the resulting schema.
-    /// On PostgreSQL an advisory lock keeps instances starting together from
-    /// applying the same migration twice.
+    ///
+    /// Several processes may start on one database at once. On PostgreSQL an
+    /// advisory lock lets one of them migrate while the others wait. On SQLite
+    /// each migration's transaction, and the one fitting the triggers, takes
+    /// the write lock before it reads anything (`BEGIN IMMEDIATE`): a process
+    /// that waited then sees the migration recorded and skips it, rather than
+    /// failing on tables that already exist or on a lock it cannot upgrade.
+    /// Audit triggers are removed only in a transaction that applies a
+    /// migration, so a process with nothing to apply never takes them away
+    /// from one that is already serving.
     async fn migrate(&self) -> Result<()> {
         let dialect = self.dialect();
         on_backend!(self, write, pool => {
@@ -135,13 +150,26 @@ impl Store {
                 let applied: Vec<i64> = sqlx::query_scalar("SELECT version FROM lodestar_migrations")
                     .fetch_all(&mut *conn)
                     .await?;
-                let pending: Vec<_> = MIGRATIONS.iter().filter(|m| !applied.contains(&m.version)).collect();
-                if !pending.is_empty() {
-                    Triggers::before_migrations(&mut *conn).await?;
+                let known = MIGRATIONS.iter().map(|m| m.version).max().unwrap_or(0);
+                if let Some(&found) = applied.iter().max().filter(|v| **v > known) {
+                    return Err(StorageError::NewerSchema { found, known });
                 }
-                for m in pending {
+                let begin = match dialect {
+                    Dialect::Sqlite => "BEGIN IMMEDIATE",
+                    Dialect::Postgres => "BEGIN",
+                };
+                for m in MIGRATIONS.iter().filter(|m| !applied.contains(&m.version)) {
+                    let mut tx = sqlx::Connection::begin_with(&mut *conn, begin).await?;
+                    let recorded: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM lodestar_migrations WHERE version = $1")
+                        .bind(m.version)
+                        .fetch_one(&mut *tx)
+                        .await?;
+                    if recorded > 0 {
+                        tx.rollback().await?;
+                        continue;
+                    }
+                    Triggers::before_migrations(&mut *tx).await?;
                     tracing::info!(version = m.version, name = m.name, "applying migration");
-                    let mut tx = sqlx::Connection::begin(&mut *conn).await?;
                     for statement in m.statements(dialect) {
                         sqlx::query(&statement).execute(&mut *tx).await?;
                     }
@@ -152,7 +180,9 @@ impl Store {
                         .await?;
                     tx.commit().await?;
                 }
-                Triggers::install_audit(&mut *conn).await?;
+                let mut tx = sqlx::Connection::begin_with(&mut *conn, begin).await?;
+                Triggers::install_audit(&mut *tx).await?;
+                tx.commit().await?;
                 Ok::<_, StorageError>(())
             }
             .await;
@@ -216,6 +246,95 @@ mod tests {
             "postgres://app:***@db/lodestar"
         );
         assert_eq!(redact("postgres://db/lodestar"), "postgres://db/lodestar");
+    }
+
+    /// Opens `count` stores on one new database at the same time.
+    async fn start_together(
+        count: usize,
+        open: impl Fn() -> std::pin::Pin<Box<dyn std::future::Future<Output = Result<Store>> + Send>>,
+    ) -> Vec<Store> {
+        let tasks: Vec<_> = (0..count).map(|_| tokio::spawn(open())).collect();
+        let mut stores = Vec::new();
+        for (i, task) in tasks.into_iter().enumerate() {
+            let opened = task.await.expect("the start-up task ran to the end");
+            stores.push(opened.unwrap_or_else(|e| panic!("start-up {i} failed: {e}")));
+        }
+        stores
+    }
+
+    async fn recorded_versions(store: &Store) -> Vec<i64> {
+        on_backend!(store, read, pool => {
+            sqlx::query_scalar("SELECT version FROM lodestar_migrations ORDER BY version")
+                .fetch_all(pool)
+                .await
+                .expect("read the ledger")
+        })
+    }
+
+    fn every_version() -> Vec<i64> {
+        MIGRATIONS.iter().map(|m| m.version).collect()
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn instances_starting_together_on_an_empty_sqlite_file_all_start() {
+        let dir = std::env::temp_dir().join(format!("lodestar_race_{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("lodestar.db");
+        // Turning a new file to WAL takes a lock SQLite cannot wait for, so the
+        // file is made first: what is tested is the migrations' race.
+        let create = SqliteConnectOptions::new()
+            .filename(&path)
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal);
+        let conn = <sqlx::SqliteConnection as sqlx::Connection>::connect_with(&create)
+            .await
+            .unwrap();
+        sqlx::Connection::close(conn).await.unwrap();
+        let stores = start_together(4, || {
+            let path = path.clone();
+            Box::pin(async move { Store::open_sqlite(&path).await })
+        })
+        .await;
+        assert_eq!(recorded_versions(&stores[0]).await, every_version());
+        for store in stores {
+            store.close().await;
+        }
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn instances_starting_together_on_a_new_postgres_schema_all_start() {
+        let Ok(url) = std::env::var(crate::testing::POSTGRES_ENV) else {
+            eprintln!(
+                "notice: {} is not set; skipped",
+                crate::testing::POSTGRES_ENV
+            );
+            return;
+        };
+        let schema = format!("lodestar_race_{}", std::process::id());
+        let admin = PgConnectOptions::from_str(&url).unwrap();
+        let mut conn = <sqlx::PgConnection as sqlx::Connection>::connect_with(&admin)
+            .await
+            .unwrap();
+        sqlx::query(&format!("CREATE SCHEMA {schema}"))
+            .execute(&mut conn)
+            .await
+            .unwrap();
+        let options = admin.clone().options([("search_path", schema.as_str())]);
+        let stores = start_together(4, || {
+            let options = options.clone();
+            Box::pin(async move { Store::open_postgres(options).await })
+        })
+        .await;
+        let versions = recorded_versions(&stores[0]).await;
+        for store in stores {
+            store.close().await;
+        }
+        sqlx::query(&format!("DROP SCHEMA {schema} CASCADE"))
+            .execute(&mut conn)
+            .await
+            .unwrap();
+        assert_eq!(versions, every_version());
     }
 
     #[tokio::test]

@@ -52,6 +52,17 @@ pub enum StorageError {
     /// A stored value no longer parses: the database was edited by hand or is damaged.
     #[error("stored data is damaged: {0}")]
     Corrupt(String),
+    /// The database was brought up to a newer schema by a newer Lodestar;
+    /// this one would misread it, so it does not start.
+    #[error(
+        "the database's schema is at version {found}, newer than this Lodestar knows ({known}); run the newer Lodestar, or restore a backup made by this one"
+    )]
+    NewerSchema {
+        /// The newest migration the database records.
+        found: i64,
+        /// The newest migration this binary has.
+        known: i64,
+    },
     /// The database URL names no database Lodestar supports.
     #[error("unsupported database URL {0:?}: use sqlite://PATH or postgres://…")]
     UnsupportedUrl(String),

@@ -15,6 +15,7 @@ mod rows;
 mod backend;
 #[macro_use]
 mod tx;
+pub mod backup;
 #[macro_use]
 mod versions;
 mod accounts;
@@ -37,6 +38,7 @@ pub use accounts::{NewUser, SessionLifetime, StoredSession, TokenInfo};
 pub use actor::{Actor, acting_as};
 pub use audit::{AuditAction, AuditEntry, AuditFilter};
 pub use backend::Store;
+pub use backup::{BackupError, BackupSummary, Existing, RestoreSummary, TableCount};
 pub use checkins::CheckInRecord;
 pub use documents::{ExportedPlan, OutgoingLink};
 pub use error::{Result, StorageError, stale_message};

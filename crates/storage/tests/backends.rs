@@ -388,3 +388,33 @@ async fn an_imported_document_is_read_back_for_export() {
         assert_eq!(t.store.list_people(None).await.unwrap().len(), 2);
     }
 }
+
+#[tokio::test]
+async fn a_database_from_a_newer_lodestar_is_refused_not_misread() {
+    let dir = std::env::temp_dir().join(format!("lodestar-newer-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("lodestar.db");
+    let store = Store::open_sqlite(&path).await.unwrap();
+    store.close().await;
+    let url = format!("sqlite://{}", path.display());
+    let mut conn = <sqlx::SqliteConnection as sqlx::Connection>::connect(&url)
+        .await
+        .unwrap();
+    sqlx::query("INSERT INTO lodestar_migrations (version, name) VALUES (9999, 'from the future')")
+        .execute(&mut conn)
+        .await
+        .unwrap();
+    drop(conn);
+    let Err(err) = Store::open_sqlite(&path).await else {
+        panic!("a database from a newer Lodestar was opened");
+    };
+    assert!(
+        matches!(err, StorageError::NewerSchema { found: 9999, .. }),
+        "{err}"
+    );
+    assert!(
+        err.to_string().contains("newer than this Lodestar knows"),
+        "{err}"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -2,6 +2,7 @@
 //! and the opened database.
 
 mod accounts;
+mod backup;
 mod checkin;
 mod export;
 mod import;
@@ -10,6 +11,7 @@ mod measures;
 mod outline;
 mod overdue;
 mod plans;
+mod restore;
 mod serve;
 mod status;
 mod table;
@@ -66,6 +68,8 @@ async fn dispatch(app: &App, settings: &Settings) -> CliResult {
         Task::ListUsers => accounts::list(&app, &mut stdout()).await,
         Task::ResetPassword(reset) => accounts::reset(&app, reset, &mut stdout()).await,
         Task::CreateToken(token) => accounts::token(&app, token, &mut stdout()).await,
+        Task::Backup(backup) => backup::run(&app, backup, &mut stdout()).await,
+        Task::Restore(restore) => restore::run(&app, restore, &mut stdout()).await,
     }
 }
 

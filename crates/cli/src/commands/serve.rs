@@ -6,7 +6,8 @@ use lodestar_services::App;
 use tokio::net::TcpListener;
 
 /// Loads the sample plan if wanted, listens, and serves until Ctrl-C or
-/// SIGTERM; then lets requests in progress finish.
+/// SIGTERM. Then it accepts no more connections, lets the requests in
+/// progress finish, and closes the database once the last one has.
 pub async fn run(app: &App, settings: &Serve) -> CliResult {
     if settings.load_sample
         && let Some(plan) = app.load_sample_if_empty().await?
@@ -28,7 +29,8 @@ pub async fn run(app: &App, settings: &Serve) -> CliResult {
     lodestar_http::serve(listener, app.clone(), shutdown_requested())
         .await
         .map_err(|e| CliError::failed(format!("the server stopped: {e}")))?;
-    tracing::info!("Lodestar stopped");
+    app.store().close().await;
+    tracing::info!("requests finished and database closed; Lodestar stopped");
     Ok(())
 }
 
@@ -60,5 +62,5 @@ async fn shutdown_requested() {
         () = interrupt => {}
         () = terminate => {}
     }
-    tracing::info!("shutting down; finishing requests in progress");
+    tracing::info!("shutting down: no new connections; finishing the requests in progress");
 }
