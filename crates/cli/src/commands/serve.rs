@@ -2,7 +2,7 @@
 
 use crate::config::Serve;
 use crate::error::{CliError, CliResult};
-use lodestar_services::App;
+use lodestar_services::{App, ServiceError};
 use tokio::net::TcpListener;
 
 /// Loads the sample plan if wanted, listens, and serves until Ctrl-C or
@@ -26,6 +26,18 @@ pub async fn run(app: &App, settings: &Serve) -> CliResult {
         .local_addr()
         .map_err(|e| CliError::failed(format!("cannot tell the listening address: {e}")))?;
     tracing::info!("Lodestar listening on http://{address}");
+    if app
+        .store()
+        .count_users()
+        .await
+        .map_err(ServiceError::from)?
+        == 0
+    {
+        tracing::warn!(
+            "no accounts yet, so no one can sign in: create the first administrator with \
+             `lodestar user add EMAIL --name NAME --role administrator`"
+        );
+    }
     lodestar_http::serve(listener, app.clone(), shutdown_requested())
         .await
         .map_err(|e| CliError::failed(format!("the server stopped: {e}")))?;
