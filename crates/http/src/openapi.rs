@@ -130,3 +130,54 @@ fn error_response(description: &str) -> utoipa::openapi::Response {
 pub async fn document() -> Json<utoipa::openapi::OpenApi> {
     Json(ApiDoc::openapi())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::{Value, json};
+
+    fn document() -> Value {
+        serde_json::to_value(ApiDoc::openapi()).expect("the document serializes")
+    }
+
+    #[test]
+    fn fixed_words_are_spelled_as_the_api_writes_them() {
+        let doc = document();
+        let statuses = &doc["components"]["schemas"]["ProgressStatus"]["enum"];
+        assert!(
+            statuses
+                .as_array()
+                .is_some_and(|s| s.contains(&json!("on-track"))),
+            "{statuses}"
+        );
+        let roles = &doc["components"]["schemas"]["Role"]["enum"];
+        assert!(
+            roles
+                .as_array()
+                .is_some_and(|r| r.contains(&json!("plan-editor"))),
+            "{roles}"
+        );
+    }
+
+    #[test]
+    fn guarded_routes_list_401_and_403_and_public_ones_need_no_credentials() {
+        let doc = document();
+        assert_eq!(
+            doc["components"]["securitySchemes"]["bearer"]["scheme"],
+            "bearer"
+        );
+        assert_eq!(doc["paths"]["/healthz"]["get"]["security"], json!([]));
+        assert_eq!(
+            doc["paths"]["/api/v1/session"]["post"]["security"],
+            json!([])
+        );
+        assert!(doc["paths"]["/api/v1/session"]["post"]["responses"]["403"].is_null());
+        for status in ["401", "403"] {
+            let response = &doc["paths"]["/api/v1/plans/{id}"]["put"]["responses"][status];
+            assert!(
+                response.is_object(),
+                "PUT /api/v1/plans/{{id}} lists no {status}"
+            );
+        }
+    }
+}

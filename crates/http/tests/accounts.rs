@@ -333,3 +333,29 @@ async fn every_response_carries_the_security_headers() {
         .unwrap();
     assert_eq!(css.status(), StatusCode::OK, "the stylesheet is public");
 }
+
+#[tokio::test]
+async fn a_method_no_route_serves_is_405_not_a_refusal() {
+    let server = Server::sqlite(false).await;
+    let res = server
+        .http
+        .patch(server.url("/api/v1/plans"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::METHOD_NOT_ALLOWED);
+    let head = server
+        .http
+        .head(server.url("/api/v1/plans"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(head.status(), StatusCode::OK);
+    let anonymous = server
+        .anonymous
+        .head(server.url("/api/v1/plans"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(anonymous.status(), StatusCode::UNAUTHORIZED);
+}

@@ -239,7 +239,10 @@ impl App {
         let store = self.store();
         let now = OffsetDateTime::now_utc();
         let window_start = now - THROTTLE_WINDOW;
-        let account_key = format!("account:{}", email.trim().to_lowercase());
+        let account_key = format!(
+            "account:{}",
+            email.trim().to_lowercase().replace('\0', "\u{fffd}")
+        );
         let address_key = format!("address:{address}");
         let throttled = |what: &str| ServiceError::Throttled {
             message: format!(
@@ -254,7 +257,12 @@ impl App {
         if store.sign_in_failures(&address_key, window_start).await? >= ADDRESS_FAILURES {
             return Err(throttled("address"));
         }
-        let found = store.find_user_by_email(email.trim()).await?;
+        // No account's address holds a NUL, and PostgreSQL cannot compare one.
+        let found = if email.contains('\0') {
+            None
+        } else {
+            store.find_user_by_email(email.trim()).await?
+        };
         let hash = found
             .as_ref()
             .map_or_else(|| decoy_hash().to_owned(), |(_, h)| h.clone());
@@ -332,10 +340,10 @@ impl App {
         scopes: &[TokenScope],
     ) -> ServiceResult<(TokenInfo, String)> {
         let name = name.trim();
-        if name.is_empty() || name.chars().count() > 200 {
+        if name.is_empty() || name.chars().count() > 200 || name.chars().any(char::is_control) {
             return Err(ValidationError::new(
                 "name",
-                "a token needs a name of 1 to 200 characters",
+                "a token needs a name of 1 to 200 characters, without control characters",
             )
             .into());
         }

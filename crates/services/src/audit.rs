@@ -87,9 +87,19 @@ pub fn audit_filter(
     {
         return Err(ValidationError::new("until", "must come after since").into());
     }
+    let entity = entity.filter(|e| !e.is_empty());
+    if let Some(e) = &entity
+        && !e
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
+    {
+        return Err(
+            ValidationError::new("entity", "must be a table name, like nodes or users").into(),
+        );
+    }
     Ok(AuditFilter {
         plan,
-        entity: entity.filter(|e| !e.is_empty()),
+        entity,
         since,
         until,
     })

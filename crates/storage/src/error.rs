@@ -68,7 +68,29 @@ pub enum StorageError {
     UnsupportedUrl(String),
     /// The database refused or failed.
     #[error("database error: {0}")]
-    Database(#[from] sqlx::Error),
+    Database(#[source] sqlx::Error),
+}
+
+/// PostgreSQL's code for a character its text type cannot hold: in a Rust
+/// string, only NUL (U+0000), which SQLite stores without complaint.
+const CHARACTER_NOT_IN_REPERTOIRE: &str = "22021";
+
+impl From<sqlx::Error> for StorageError {
+    /// A failure of the database, except a NUL character in text, which is
+    /// input PostgreSQL cannot store and so the caller's to fix.
+    fn from(err: sqlx::Error) -> Self {
+        match &err {
+            sqlx::Error::Database(db)
+                if db.code().as_deref() == Some(CHARACTER_NOT_IN_REPERTOIRE) =>
+            {
+                Self::Invalid(ValidationError::new(
+                    "",
+                    "text must not contain the NUL character (U+0000)",
+                ))
+            }
+            _ => Self::Database(err),
+        }
+    }
 }
 
 /// Shorthand for storage results.
@@ -119,7 +141,7 @@ pub(crate) fn on_conflict(
             field: None,
             message: "the record refers to, or is referred to by, another record that prevents this change".into(),
         },
-        _ => StorageError::Database(err),
+        _ => StorageError::from(err),
     }
     }
 }
@@ -134,7 +156,7 @@ pub(crate) fn in_use(message: &'static str) -> impl FnOnce(sqlx::Error) -> Stora
                 message: message.into(),
             }
         }
-        _ => StorageError::Database(err),
+        _ => StorageError::from(err),
     }
 }
 

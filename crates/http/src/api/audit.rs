@@ -61,7 +61,7 @@ pub struct ExportQuery {
 #[utoipa::path(get, path = "/api/v1/audit.csv", tag = "audit", params(ExportQuery),
     responses((status = 200, description = "The entries as CSV", body = String, content_type = "text/csv"),
               (status = 400, description = "Malformed query", body = ErrorBody),
-              (status = 422, description = "since or until is not a date or time, or until is not after since", body = ErrorBody)))]
+              (status = 422, description = "since or until is not a date or time, until is not after since, or entity is not a table name", body = ErrorBody)))]
 pub async fn export_csv(
     State(app): State<App>,
     ApiQuery(q): ApiQuery<ExportQuery>,

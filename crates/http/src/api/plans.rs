@@ -7,6 +7,7 @@ use axum::extract::{Request, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
+use lodestar_domain::document::PlanDocument;
 use lodestar_domain::{Plan, PlanDraft, PlanId, PlanTree};
 use lodestar_services::plan_code::DocFormat;
 use lodestar_services::{App, ServiceError};
@@ -67,7 +68,7 @@ pub struct ExportQuery {
 #[utoipa::path(get, path = "/api/v1/plans/{id}/export", tag = "plans",
     params(("id" = i64, Path, description = "The plan's id"), ExportQuery),
     responses((status = 200, description = "The plan document", content(
-                  (String = "application/yaml"), (String = "application/json"))),
+                  (PlanDocument = "application/yaml"), (PlanDocument = "application/json"))),
               (status = 400, description = "Malformed id or format", body = ErrorBody),
               (status = 404, description = "No such plan", body = ErrorBody),
               (status = 409, description = "A link cannot be expressed as code", body = ErrorBody)))]
@@ -88,7 +89,7 @@ pub async fn export(
 /// new plan. Nothing is written unless the whole document is valid.
 #[utoipa::path(post, path = "/api/v1/plans/import", tag = "plans",
     request_body(content(
-        (String = "application/yaml"), (String = "application/json")),
+        (PlanDocument = "application/yaml"), (PlanDocument = "application/json")),
         description = "A plan document"),
     responses((status = 201, description = "The new plan", body = Plan,
                   headers(("ETag" = String, description = "Its version, to send back in If-Match"))),

@@ -66,7 +66,7 @@ pub async fn needs(
         // node's history is for everyone who may read the node.
         ("GET", "/api/v1/audit.csv") => vec![Accounts],
 
-        ("GET", _) => vec![Read],
+        ("GET" | "HEAD", _) => vec![Read],
 
         (
             "POST",

@@ -333,7 +333,7 @@ pub struct AccountChange {
         (status = 415, description = "Body is not JSON", body = ErrorBody),
         (status = 403, description = "Not an administrator", body = ErrorBody),
         (status = 404, description = "No such account", body = ErrorBody),
-        (status = 422, description = "An administrator cannot disable or demote themselves", body = ErrorBody),
+        (status = 422, description = "An administrator cannot disable or demote themselves, or no such person", body = ErrorBody),
     ))]
 pub async fn update_user(
     State(app): State<App>,
@@ -347,6 +347,14 @@ pub async fn update_user(
             "administrators cannot disable or demote themselves; another administrator must",
         ))
         .into());
+    }
+    if let Some(person) = body.person_id {
+        app.store().get_person(person).await.map_err(|_| {
+            ServiceError::Invalid(ValidationError::new(
+                "person_id",
+                format!("there is no person {person}"),
+            ))
+        })?;
     }
     Ok(Json(
         app.store()
