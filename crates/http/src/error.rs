@@ -186,6 +186,11 @@ impl From<ServiceError> for ApiError {
                     err.to_string(),
                 ),
             },
+            ServiceError::TooLarge { .. } => Self::new(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "payload_too_large",
+                err.to_string(),
+            ),
             ServiceError::Unauthenticated(message) => {
                 Self::new(StatusCode::UNAUTHORIZED, "unauthenticated", message)
             }

@@ -359,3 +359,23 @@ async fn a_method_no_route_serves_is_405_not_a_refusal() {
         .unwrap();
     assert_eq!(anonymous.status(), StatusCode::UNAUTHORIZED);
 }
+
+#[tokio::test]
+async fn a_body_too_large_for_the_gate_to_read_is_413() {
+    let server = Server::sqlite(true).await;
+    let huge = format!(
+        "{{\"title\": \"{}\"}}",
+        "x".repeat(lodestar_http::MAX_BODY_BYTES + 10)
+    );
+    let res = server
+        .http
+        .post(server.url("/api/v1/nodes"))
+        .header(header::CONTENT_TYPE, "application/json")
+        .body(huge)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::PAYLOAD_TOO_LARGE);
+    let body: Value = res.json().await.unwrap();
+    assert_eq!(body["error"]["code"], "payload_too_large");
+}

@@ -56,6 +56,12 @@ pub enum ServiceError {
         /// Why the importer could not read it.
         reason: ImportError,
     },
+    /// A request body larger than its route accepts.
+    #[error("the request body is larger than the {limit} bytes this route accepts")]
+    TooLarge {
+        /// The most bytes accepted.
+        limit: usize,
+    },
     /// The caller is not signed in, or their credentials do not hold.
     #[error("{0}")]
     Unauthenticated(String),

@@ -269,12 +269,9 @@ fn check_same_site(headers: &HeaderMap) -> Result<(), ServiceError> {
 /// Reads the body (up to the body limit) so it can be looked at, and puts it back.
 async fn peek(request: Request) -> Result<(Request, Bytes), ServiceError> {
     let (parts, body) = request.into_parts();
-    let bytes = axum::body::to_bytes(body, PEEK_LIMIT).await.map_err(|_| {
-        ServiceError::Invalid(lodestar_domain::ValidationError::new(
-            "",
-            format!("the request body is larger than {PEEK_LIMIT} bytes"),
-        ))
-    })?;
+    let bytes = axum::body::to_bytes(body, PEEK_LIMIT)
+        .await
+        .map_err(|_| ServiceError::TooLarge { limit: PEEK_LIMIT })?;
     Ok((Request::from_parts(parts, Body::from(bytes.clone())), bytes))
 }
 
