@@ -147,18 +147,7 @@ impl Store {
     /// Deletes a piece of evidence; when `expected` names a version, only if
     /// it is still at that version.
     pub async fn delete_evidence(&self, id: EvidenceId, expected: Option<i64>) -> Result<()> {
-        in_tx!(self, conn => {
-            let rows = sqlx::query("DELETE FROM evidence WHERE id = $1 AND ($2 IS NULL OR version = $2)")
-                .bind(id.0)
-                .bind(expected)
-                .execute(&mut *conn)
-                .await?
-                .rows_affected();
-            if rows == 0 {
-                return Err(missed_version!(&mut *conn, EVIDENCE, id.0, expected));
-            }
-        });
-        Ok(())
+        self.delete_versioned(&EVIDENCE, id.0, expected).await
     }
 }
 

@@ -483,17 +483,8 @@ impl Store {
     ) -> Result<()> {
         let mut tx = self.begin().await?;
         tx.lock_plan(plan).await?;
-        on_tx!(&mut tx, conn => {
-            let rows = sqlx::query("DELETE FROM measures WHERE id = $1 AND ($2 IS NULL OR version = $2)")
-                .bind(id.0)
-                .bind(expected)
-                .execute(&mut *conn)
-                .await?
-                .rows_affected();
-            if rows == 0 {
-                return Err(missed_version!(&mut *conn, MEASURES, id.0, expected));
-            }
-        });
+        crate::versions::delete_at_version(&mut tx, &MEASURES, id.0, expected, StorageError::from)
+            .await?;
         rollups::mark_stale(&mut tx, plan).await?;
         tx.commit().await
     }

@@ -153,18 +153,7 @@ impl Store {
     /// Deletes a milestone; when `expected` names a version, only if the
     /// milestone is still at that version.
     pub async fn delete_milestone(&self, id: MilestoneId, expected: Option<i64>) -> Result<()> {
-        in_tx!(self, conn => {
-            let rows = sqlx::query("DELETE FROM milestones WHERE id = $1 AND ($2 IS NULL OR version = $2)")
-                .bind(id.0)
-                .bind(expected)
-                .execute(&mut *conn)
-                .await?
-                .rows_affected();
-            if rows == 0 {
-                return Err(missed_version!(&mut *conn, MILESTONES, id.0, expected));
-            }
-        });
-        Ok(())
+        self.delete_versioned(&MILESTONES, id.0, expected).await
     }
 }
 

@@ -156,18 +156,9 @@ impl Store {
         let plan = self.get_node(id).await?.plan_id;
         let mut tx = self.begin().await?;
         tx.lock_plan(plan).await?;
-        on_tx!(&mut tx, conn => {
-            let rows = sqlx::query("DELETE FROM nodes WHERE id = $1 AND ($2 IS NULL OR version = $2)")
-                .bind(id.0)
-                .bind(expected)
-                .execute(&mut *conn)
-                .await?
-                .rows_affected();
-            if rows == 0 {
-                return Err(missed_version!(&mut *conn, NODES, id.0, expected));
-            }
-            sqlx::query(MARK_PLAN_STALE).bind(plan.0).execute(&mut *conn).await?;
-        });
+        crate::versions::delete_at_version(&mut tx, &NODES, id.0, expected, StorageError::from)
+            .await?;
+        on_tx!(&mut tx, conn => sqlx::query(MARK_PLAN_STALE).bind(plan.0).execute(&mut *conn).await?.rows_affected());
         tx.commit().await
     }
 }

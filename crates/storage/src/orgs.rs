@@ -85,19 +85,12 @@ impl Store {
         id: OrganizationId,
         expected: Option<i64>,
     ) -> Result<()> {
-        in_tx!(self, conn => {
-            let rows = sqlx::query("DELETE FROM organizations WHERE id = $1 AND ($2 IS NULL OR version = $2)")
-                .bind(id.0)
-                .bind(expected)
-                .execute(&mut *conn)
-                .await
-                .map_err(in_use("the organization still has plans or sub-organizations; delete or move them first"))?
-                .rows_affected();
-            if rows == 0 {
-                return Err(missed_version!(&mut *conn, ORGANIZATIONS, id.0, expected));
-            }
-        });
-        Ok(())
+        let mut tx = self.begin().await?;
+        let in_use = in_use(
+            "the organization still has plans or sub-organizations; delete or move them first",
+        );
+        crate::versions::delete_at_version(&mut tx, &ORGANIZATIONS, id.0, expected, in_use).await?;
+        tx.commit().await
     }
 
     /// Departments, of one organization or of all, by name.
@@ -176,18 +169,7 @@ impl Store {
     /// Deletes a department (people and nodes that named it keep no
     /// department); when `expected` names a version, only at that version.
     pub async fn delete_department(&self, id: DepartmentId, expected: Option<i64>) -> Result<()> {
-        in_tx!(self, conn => {
-            let rows = sqlx::query("DELETE FROM departments WHERE id = $1 AND ($2 IS NULL OR version = $2)")
-                .bind(id.0)
-                .bind(expected)
-                .execute(&mut *conn)
-                .await?
-                .rows_affected();
-            if rows == 0 {
-                return Err(missed_version!(&mut *conn, DEPARTMENTS, id.0, expected));
-            }
-        });
-        Ok(())
+        self.delete_versioned(&DEPARTMENTS, id.0, expected).await
     }
 
     /// People, of one organization or of all, by name.
@@ -261,18 +243,7 @@ impl Store {
     /// Deletes a person (nodes they owned or sponsored keep no owner or
     /// sponsor); when `expected` names a version, only at that version.
     pub async fn delete_person(&self, id: PersonId, expected: Option<i64>) -> Result<()> {
-        in_tx!(self, conn => {
-            let rows = sqlx::query("DELETE FROM people WHERE id = $1 AND ($2 IS NULL OR version = $2)")
-                .bind(id.0)
-                .bind(expected)
-                .execute(&mut *conn)
-                .await?
-                .rows_affected();
-            if rows == 0 {
-                return Err(missed_version!(&mut *conn, PEOPLE, id.0, expected));
-            }
-        });
-        Ok(())
+        self.delete_versioned(&PEOPLE, id.0, expected).await
     }
 }
 

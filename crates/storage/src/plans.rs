@@ -108,18 +108,7 @@ impl Store {
     /// Deletes a plan with its nodes, tags and alignment links; when
     /// `expected` names a version, only if the plan is still at that version.
     pub async fn delete_plan(&self, id: PlanId, expected: Option<i64>) -> Result<()> {
-        in_tx!(self, conn => {
-            let rows = sqlx::query("DELETE FROM plans WHERE id = $1 AND ($2 IS NULL OR version = $2)")
-                .bind(id.0)
-                .bind(expected)
-                .execute(&mut *conn)
-                .await?
-                .rows_affected();
-            if rows == 0 {
-                return Err(missed_version!(&mut *conn, PLANS, id.0, expected));
-            }
-        });
-        Ok(())
+        self.delete_versioned(&PLANS, id.0, expected).await
     }
 
     /// Every node of a plan, unordered.

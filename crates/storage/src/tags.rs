@@ -88,18 +88,7 @@ impl Store {
     /// Deletes a tag and detaches it from every node; when `expected` names
     /// a version, only if the tag is still at that version.
     pub async fn delete_tag(&self, id: TagId, expected: Option<i64>) -> Result<()> {
-        in_tx!(self, conn => {
-            let rows = sqlx::query("DELETE FROM tags WHERE id = $1 AND ($2 IS NULL OR version = $2)")
-                .bind(id.0)
-                .bind(expected)
-                .execute(&mut *conn)
-                .await?
-                .rows_affected();
-            if rows == 0 {
-                return Err(missed_version!(&mut *conn, TAGS, id.0, expected));
-            }
-        });
-        Ok(())
+        self.delete_versioned(&TAGS, id.0, expected).await
     }
 
     /// The tags attached to a node, by key.
@@ -203,18 +192,7 @@ impl Store {
     /// Deletes an alignment link; when `expected` names a version, only if
     /// the link is still at that version.
     pub async fn delete_alignment(&self, id: AlignmentId, expected: Option<i64>) -> Result<()> {
-        in_tx!(self, conn => {
-            let rows = sqlx::query("DELETE FROM alignments WHERE id = $1 AND ($2 IS NULL OR version = $2)")
-                .bind(id.0)
-                .bind(expected)
-                .execute(&mut *conn)
-                .await?
-                .rows_affected();
-            if rows == 0 {
-                return Err(missed_version!(&mut *conn, ALIGNMENTS, id.0, expected));
-            }
-        });
-        Ok(())
+        self.delete_versioned(&ALIGNMENTS, id.0, expected).await
     }
 
     /// A node's alignment links in both directions, with the node and plan at the other end.

@@ -105,6 +105,50 @@ macro_rules! missed_version {
     }};
 }
 
+/// Deletes the row `id` of `table` inside `tx`, only at version `expected`
+/// when one is named: the one delete every versioned record goes through.
+/// `refused` turns the database's refusal (a row still referred to) into
+/// the error the caller's record should give.
+pub(crate) async fn delete_at_version(
+    tx: &mut crate::tx::Tx,
+    table: &Table,
+    id: i64,
+    expected: Option<i64>,
+    refused: impl FnOnce(sqlx::Error) -> StorageError,
+) -> Result<()> {
+    let sql = format!(
+        "DELETE FROM {} WHERE id = $1 AND ($2 IS NULL OR {} = $2)",
+        table.name, table.version
+    );
+    on_tx!(tx, conn => {
+        let rows = sqlx::query(&sql)
+            .bind(id)
+            .bind(expected)
+            .execute(&mut *conn)
+            .await
+            .map_err(refused)?
+            .rows_affected();
+        if rows == 0 {
+            return Err(missed_version!(&mut *conn, *table, id, expected));
+        }
+    });
+    Ok(())
+}
+
+impl Store {
+    /// [`delete_at_version`] in a transaction of its own.
+    pub(crate) async fn delete_versioned(
+        &self,
+        table: &Table,
+        id: i64,
+        expected: Option<i64>,
+    ) -> Result<()> {
+        let mut tx = self.begin().await?;
+        delete_at_version(&mut tx, table, id, expected, StorageError::from).await?;
+        tx.commit().await
+    }
+}
+
 /// A row read together with its version, so the two always agree.
 pub(crate) struct WithVersion<R> {
     row: R,
