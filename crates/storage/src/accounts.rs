@@ -385,12 +385,22 @@ impl Store {
     /// revoked token or a disabled account. Notes its use at most once a minute.
     pub async fn use_token(&self, hash: &str) -> Result<Option<(User, TokenInfo)>> {
         let sql = format!(
-            "SELECT {USER_COLUMNS}, t.id AS token_id FROM api_tokens t JOIN users u ON u.id = t.user_id \
+            "SELECT {USER_COLUMNS}, t.id AS token_id, t.name AS token_name, t.scopes, \
+             t.created_at AS token_created_at, t.last_used_at, t.revoked_at \
+             FROM api_tokens t JOIN users u ON u.id = t.user_id \
              WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND u.disabled = 0"
         );
         let row: Option<TokenJoin> = on_backend!(self, read, pool => sqlx::query_as(&sql).bind(hash).fetch_optional(pool).await?);
         let Some(row) = row else { return Ok(None) };
-        let token = self.get_token(TokenId(row.token_id)).await?;
+        let token = TokenInfo::try_from(TokenRow {
+            id: row.token_id,
+            user_id: row.user.id,
+            name: row.token_name,
+            scopes: row.scopes,
+            created_at: row.token_created_at,
+            last_used_at: row.last_used_at,
+            revoked_at: row.revoked_at,
+        })?;
         let now = OffsetDateTime::now_utc();
         if token
             .last_used_at
@@ -469,4 +479,9 @@ struct TokenJoin {
     #[sqlx(flatten)]
     user: UserRow,
     token_id: i64,
+    token_name: String,
+    scopes: String,
+    token_created_at: OffsetDateTime,
+    last_used_at: Option<OffsetDateTime>,
+    revoked_at: Option<OffsetDateTime>,
 }
