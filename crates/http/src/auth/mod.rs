@@ -71,11 +71,15 @@ pub async fn guard(
     );
     let page = !template.starts_with("/api/") && template != "/healthz";
     if let Some((_, raw)) = params.iter().find(|(name, _)| *name == "id")
-        && !page
         && raw.parse::<i64>().is_err()
     {
         // It names no record, so there is nothing to decide on; answered as
-        // the handler would answer it (a 400), not as a failed look-up.
+        // the handler would answer it (a 400, or for a page "not found"),
+        // not as a failed look-up.
+        if page {
+            return crate::pages::PageError::not_found(format!("there is nothing at {raw:?}"))
+                .into_response();
+        }
         return ApiError::bad_request(format!("invalid path: {raw:?} is not an id"))
             .into_response();
     }

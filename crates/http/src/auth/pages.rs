@@ -40,7 +40,6 @@ pub fn routes() -> Router<App> {
     Router::new()
         .route("/login", get(form).post(sign_in))
         .route("/logout", axum::routing::post(sign_out))
-        .route("/static/{file}", get(asset))
 }
 
 /// Only a path on this site: never another site, whatever `next` says.
@@ -120,19 +119,4 @@ async fn sign_out(
         response.headers_mut().insert(header::SET_COOKIE, value);
     }
     response
-}
-
-/// The stylesheet, from the binary: no front-end build and no external host.
-async fn asset(axum::extract::Path(file): axum::extract::Path<String>) -> Response {
-    match file.as_str() {
-        "lodestar.css" => (
-            [
-                (header::CONTENT_TYPE, "text/css; charset=utf-8"),
-                (header::CACHE_CONTROL, "public, max-age=3600"),
-            ],
-            include_str!("../../static/lodestar.css"),
-        )
-            .into_response(),
-        _ => PageError::not_found(format!("there is no file {file}")).into_response(),
-    }
 }

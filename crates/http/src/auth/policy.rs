@@ -66,7 +66,27 @@ pub async fn needs(
         // node's history is for everyone who may read the node.
         ("GET", "/api/v1/audit.csv") => vec![Accounts],
 
+        // Pages whose only purpose is a change: refused up front to whoever
+        // could not make it, rather than offering a form that will fail.
+        ("GET" | "HEAD", "/imports/new" | "/imports/{id}") => vec![Directory],
+        ("GET" | "HEAD", "/nodes/{id}/edit" | "/nodes/{id}/measures/new") => {
+            vec![Beneath(NodeId(id()?))]
+        }
+        ("GET" | "HEAD", "/nodes/{id}/checkins/new") => vec![Report(NodeId(id()?))],
+        ("GET" | "HEAD", "/measures/{id}/observations/new") => {
+            vec![Measures(store.get_measure(MeasureId(id()?)).await?.node_id)]
+        }
+
         ("GET" | "HEAD", _) => vec![Read],
+
+        // The forms of the web pages.
+        ("POST", "/account/password") => vec![Own],
+        ("POST", "/imports" | "/imports/{id}" | "/imports/{id}/confirm") => vec![Directory],
+        ("POST", "/nodes/{id}/edit" | "/nodes/{id}/measures") => vec![Beneath(NodeId(id()?))],
+        ("POST", "/nodes/{id}/checkins") => vec![Report(NodeId(id()?))],
+        ("POST", "/measures/{id}/observations") => {
+            vec![Measures(store.get_measure(MeasureId(id()?)).await?.node_id)]
+        }
 
         (
             "POST",

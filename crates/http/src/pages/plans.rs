@@ -1,7 +1,7 @@
 //! `/`: every plan.
 
-use super::PageError;
 use super::error::render;
+use super::{Chrome, PageError, Viewer};
 use askama::Template;
 use axum::extract::State;
 use axum::response::Html;
@@ -20,11 +20,15 @@ struct PlanRow {
 #[derive(Template)]
 #[template(path = "index.html")]
 struct IndexPage {
+    chrome: Chrome,
     plans: Vec<PlanRow>,
 }
 
 /// The list of plans.
-pub(crate) async fn index(State(app): State<App>) -> Result<Html<String>, PageError> {
+pub(crate) async fn index(
+    State(app): State<App>,
+    viewer: Viewer,
+) -> Result<Html<String>, PageError> {
     let store = app.store();
     let plans = store.list_plans().await.map_err(ServiceError::from)?;
     let orgs: HashMap<_, _> = store
@@ -48,5 +52,8 @@ pub(crate) async fn index(State(app): State<App>) -> Result<Html<String>, PageEr
             status: p.status.as_str(),
         })
         .collect();
-    render(&IndexPage { plans })
+    render(&IndexPage {
+        chrome: Chrome::new(&viewer),
+        plans,
+    })
 }

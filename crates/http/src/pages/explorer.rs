@@ -1,10 +1,12 @@
-//! `/plans/{id}`: a plan, its statements, and its whole tree as a table.
+//! `/plans/{id}/explorer`: a plan, its statements, and its whole tree.
 
-use super::PageError;
 use super::error::render;
+use super::{Chrome, PageError, Section, Viewer};
 use askama::Template;
+use axum::Router;
 use axum::extract::{Path, State};
 use axum::response::Html;
+use axum::routing::get;
 use lodestar_domain::{PlanId, PlanTree, TreeNode};
 use lodestar_services::{App, ServiceError};
 use std::collections::HashMap;
@@ -27,8 +29,9 @@ struct Row {
 }
 
 #[derive(Template)]
-#[template(path = "plan.html")]
+#[template(path = "explorer.html")]
 struct PlanPage {
+    chrome: Chrome,
     id: i64,
     title: String,
     organization: String,
@@ -43,9 +46,15 @@ struct PlanPage {
     rows: Vec<Row>,
 }
 
+/// The explorer's routes.
+pub(crate) fn routes() -> Router<App> {
+    Router::new().route("/plans/{id}/explorer", get(show))
+}
+
 /// A plan and its tree.
-pub(crate) async fn show(
+async fn show(
     State(app): State<App>,
+    viewer: Viewer,
     Path(id): Path<String>,
 ) -> Result<Html<String>, PageError> {
     let id: i64 = id
@@ -135,6 +144,7 @@ pub(crate) async fn show(
     walk(&tree.nodes, 0, &mut rows, &mut visit);
     let plan = tree.plan;
     render(&PlanPage {
+        chrome: Chrome::new(&viewer).in_plan(plan.id.0, plan.title.to_string(), Section::Explorer),
         id: plan.id.0,
         title: plan.title.to_string(),
         organization: parts.organization.name.to_string(),

@@ -1,0 +1,2 @@
+//! SVG charts drawn on the server: each has a text alternative, and the page
+//! that shows one also shows its data as a table.

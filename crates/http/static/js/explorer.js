@@ -1,0 +1,1 @@
+// Enhancements of the explorer page(s); the page works without them.

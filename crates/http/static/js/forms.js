@@ -1,0 +1,1 @@
+// Enhancements of the forms page(s); the page works without them.

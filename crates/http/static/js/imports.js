@@ -1,0 +1,1 @@
+// Enhancements of the imports page(s); the page works without them.
