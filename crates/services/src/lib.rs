@@ -18,6 +18,7 @@ mod milestones;
 pub mod plan_code;
 mod records;
 pub mod sample;
+pub mod search;
 mod tree;
 
 pub use error::{ServiceError, ServiceResult};
