@@ -289,6 +289,19 @@ impl Store {
         row.map(CheckIn::try_from).transpose()
     }
 
+    /// The latest `limit` check-ins of a whole plan, latest first, in one
+    /// query, for a dashboard's recent activity.
+    pub async fn recent_checkins(&self, plan: PlanId, limit: u32) -> Result<Vec<CheckIn>> {
+        let sql = format!(
+            "SELECT {CHECKIN_COLUMNS} FROM checkins WHERE node_id IN (SELECT id FROM nodes WHERE plan_id = $1) \
+             ORDER BY checkin_date DESC, id DESC LIMIT $2"
+        );
+        let rows: Vec<CheckInRow> = on_backend!(self, read, pool => {
+            sqlx::query_as(&sql).bind(plan.0).bind(i64::from(limit)).fetch_all(pool).await?
+        });
+        rows.into_iter().map(CheckIn::try_from).collect()
+    }
+
     /// Files a check-in and refreshes the statuses it changes.
     pub async fn create_checkin(&self, record: &CheckInRecord<'_>, today: Date) -> Result<CheckIn> {
         let d = record.draft;

@@ -14,6 +14,7 @@ mod chrome;
 mod dashboard;
 mod error;
 mod explorer;
+mod filters;
 mod forms;
 mod imports;
 mod node;
