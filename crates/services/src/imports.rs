@@ -8,6 +8,8 @@
 //! written in one transaction, and the warnings stay with the plan so that
 //! its reviewer can check what the importer was unsure about.
 
+pub mod review;
+
 use crate::plan_code::{self, DocFormat};
 use crate::{App, ServiceError, ServiceResult};
 use lodestar_domain::document::PlanDocument;
@@ -322,6 +324,35 @@ impl App {
     /// One import, pending or confirmed.
     pub async fn get_import(&self, id: i64) -> ServiceResult<DocumentImport> {
         self.store().get_import(id).await?.try_into()
+    }
+
+    /// Replaces the document of a pending import with a reviewed one, kept
+    /// with the values and warnings it had, so that a reviewer's edits
+    /// survive until the import is confirmed. The document is checked like
+    /// any plan document; an import already confirmed is a conflict.
+    pub async fn revise_import(
+        &self,
+        id: i64,
+        document: PlanDocument,
+    ) -> ServiceResult<DocumentImport> {
+        let mut pending = self.get_import(id).await?;
+        if pending.confirmed_at.is_some() {
+            return Err(ServiceError::Conflict {
+                field: None,
+                message: format!(
+                    "import {id} was already confirmed; its draft can no longer change"
+                ),
+            });
+        }
+        plan_code::check(&pending.source_name, &document, self.today())?;
+        let json = to_json(&DraftJson {
+            document: &document,
+            observations: &pending.observations,
+        });
+        self.store().update_import_document(id, &json).await?;
+        tracing::info!(import = id, "revised an import's draft");
+        pending.document = document;
+        Ok(pending)
     }
 
     /// Stores a kept draft as a new plan, with the values its document

@@ -278,3 +278,38 @@ async fn a_confirmation_that_fails_leaves_the_import_to_confirm_again() {
         assert_eq!(plan.key.as_str(), "hf-second");
     }
 }
+
+/// Needs the importer's text reader.
+#[tokio::test]
+async fn a_revised_draft_is_kept_until_confirmed_and_then_cannot_change() {
+    for t in testing::all().await {
+        let app = app(&t);
+        let kept = app
+            .start_import("plan.txt", TEXT_PLAN.to_vec(), &Overrides::default())
+            .await
+            .unwrap();
+        let mut edited = kept.document.clone();
+        edited.title = Name::parse("Harbor Falls Digital Plan").unwrap();
+        app.revise_import(kept.id, edited.clone()).await.unwrap();
+        let stored = app.get_import(kept.id).await.unwrap();
+        assert_eq!(stored.document, edited, "{}", t.backend);
+        assert_eq!(stored.warnings, kept.warnings, "the warnings stay");
+
+        let mut broken = edited.clone();
+        broken.nodes[1].code = broken.nodes[0].code.clone();
+        let err = app.revise_import(kept.id, broken).await.unwrap_err();
+        assert!(
+            matches!(err, ServiceError::InvalidDocument { .. }),
+            "{err:?}"
+        );
+        assert_eq!(app.get_import(kept.id).await.unwrap().document, edited);
+
+        let plan = app.confirm_import(kept.id, None).await.unwrap();
+        assert_eq!(plan.title.as_str(), "Harbor Falls Digital Plan");
+        let err = app
+            .revise_import(kept.id, kept.document.clone())
+            .await
+            .unwrap_err();
+        assert!(matches!(err, ServiceError::Conflict { .. }), "{err:?}");
+    }
+}

@@ -131,6 +131,31 @@ impl Store {
             .ok_or_else(|| StorageError::not_found("import", id))
     }
 
+    /// Replaces the draft of a pending import with a reviewed one (its
+    /// document and values, as JSON); an import already confirmed is a
+    /// conflict, since its plan was written from the draft it had then.
+    pub async fn update_import_document(&self, id: i64, draft_json: &str) -> Result<()> {
+        let updated = in_tx!(self, conn => {
+            sqlx::query("UPDATE imports SET draft_json = $1 WHERE id = $2 AND confirmed_at IS NULL")
+                .bind(draft_json)
+                .bind(id)
+                .execute(&mut *conn)
+                .await?
+                .rows_affected()
+        });
+        if updated == 1 {
+            return Ok(());
+        }
+        let found = self.get_import(id).await?;
+        Err(StorageError::Conflict {
+            field: None,
+            message: match found.plan_id {
+                Some(plan) => format!("import {id} was already confirmed: it created plan {plan}"),
+                None => format!("import {id} was already confirmed"),
+            },
+        })
+    }
+
     /// Confirms a kept draft: writes its plan, the plan's values and the
     /// import's link to it in one transaction. A draft is confirmed once;
     /// the second attempt is a conflict that names the plan.

@@ -4,8 +4,9 @@
 //! A caller proves itself with the session cookie a sign-in set, or with an
 //! API token as `Authorization: Bearer lst_…`. State-changing requests made
 //! with a cookie must also carry the session's CSRF token (the
-//! `X-CSRF-Token` header, or a `csrf_token` form field), and come from this
-//! site when the browser says where they come from. The route's need comes
+//! `X-CSRF-Token` header, or a `csrf_token` field of a URL-encoded or
+//! multipart form), and come from this site when the browser says where
+//! they come from. The route's need comes
 //! from [`policy`]; the decision from the services layer's policy. The
 //! request then runs as its caller, so the audit log records who wrote.
 
@@ -30,6 +31,9 @@ pub const CSRF_HEADER: &str = "x-csrf-token";
 pub const CSRF_FIELD: &str = "csrf_token";
 /// The most of a request body read to find the ids or the CSRF token it holds.
 const PEEK_LIMIT: usize = crate::MAX_BODY_BYTES;
+/// The most of a multipart body read to find its CSRF token: multipart
+/// forms upload documents, which may be as large as the importer reads.
+const UPLOAD_PEEK_LIMIT: usize = lodestar_services::imports::MAX_INPUT_BYTES;
 
 /// The caller of the current request, for handlers that act on their own account.
 #[derive(Debug, Clone)]
@@ -119,8 +123,11 @@ async fn check(
             Some(Credential::Session { .. })
         );
     let form = is_form(request.headers());
+    let boundary = multipart_boundary(request.headers());
     let (request, body) = if needs_body || (session_write && form) {
-        peek(request).await?
+        peek(request, PEEK_LIMIT).await?
+    } else if session_write && boundary.is_some() {
+        peek(request, UPLOAD_PEEK_LIMIT).await?
     } else {
         (request, Bytes::new())
     };
@@ -131,12 +138,15 @@ async fn check(
             ..
         }) = &principal
         {
-            let sent = request
+            let mut sent = request
                 .headers()
                 .get(CSRF_HEADER)
                 .and_then(|v| v.to_str().ok())
                 .map(str::to_owned)
                 .or_else(|| form.then(|| form_field(&body, CSRF_FIELD)).flatten());
+            if let (None, Some(boundary)) = (&sent, &boundary) {
+                sent = multipart_field(body.clone(), boundary, CSRF_FIELD).await;
+            }
             if sent.as_deref() != Some(csrf_token.as_str()) {
                 return Err(ServiceError::Forbidden(format!(
                     "a change made with a session cookie must carry the session's CSRF token (the {CSRF_HEADER} header or the {CSRF_FIELD} form field)"
@@ -244,6 +254,26 @@ pub fn form_field(body: &[u8], name: &str) -> Option<String> {
         .map(|(_, v)| v)
 }
 
+/// The boundary of a `multipart/form-data` body.
+fn multipart_boundary(headers: &HeaderMap) -> Option<String> {
+    let value = headers.get(header::CONTENT_TYPE)?.to_str().ok()?;
+    value
+        .starts_with("multipart/form-data")
+        .then(|| multer::parse_boundary(value).ok())
+        .flatten()
+}
+
+/// One text field of a multipart form body.
+async fn multipart_field(body: Bytes, boundary: &str, name: &str) -> Option<String> {
+    let mut parts = multer::Multipart::new(Body::from(body).into_data_stream(), boundary);
+    while let Ok(Some(field)) = parts.next_field().await {
+        if field.name() == Some(name) {
+            return field.text().await.ok();
+        }
+    }
+    None
+}
+
 /// Refuses a cookie-authenticated change that a browser says came from
 /// another site (`Origin`, or `Referer` when there is no `Origin`).
 fn check_same_site(headers: &HeaderMap) -> Result<(), ServiceError> {
@@ -270,12 +300,12 @@ fn check_same_site(headers: &HeaderMap) -> Result<(), ServiceError> {
     }
 }
 
-/// Reads the body (up to the body limit) so it can be looked at, and puts it back.
-async fn peek(request: Request) -> Result<(Request, Bytes), ServiceError> {
+/// Reads the body (up to `limit`) so it can be looked at, and puts it back.
+async fn peek(request: Request, limit: usize) -> Result<(Request, Bytes), ServiceError> {
     let (parts, body) = request.into_parts();
-    let bytes = axum::body::to_bytes(body, PEEK_LIMIT)
+    let bytes = axum::body::to_bytes(body, limit)
         .await
-        .map_err(|_| ServiceError::TooLarge { limit: PEEK_LIMIT })?;
+        .map_err(|_| ServiceError::TooLarge { limit })?;
     Ok((Request::from_parts(parts, Body::from(bytes.clone())), bytes))
 }
 
@@ -293,6 +323,14 @@ fn page_refusal(err: ServiceError, template: &str) -> Response {
         ServiceError::Forbidden(message) => {
             crate::pages::PageError::new(StatusCode::FORBIDDEN, message).into_response()
         }
+        ServiceError::TooLarge { limit } => crate::pages::PageError::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            format!(
+                "The request is larger than the {} MiB this page accepts.",
+                limit >> 20
+            ),
+        )
+        .into_response(),
         other => ApiError::from(other).into_response(),
     }
 }
