@@ -394,7 +394,7 @@ async fn the_openapi_document_describes_the_new_routes() {
 }
 
 #[tokio::test]
-async fn the_plan_page_shows_statuses_and_overrides() {
+async fn the_explorer_shows_statuses_and_overrides() {
     for s in Server::all_with(Some(&plan())).await {
         let b = s.backend;
         let node = s.node_id("1.1").await;
@@ -404,23 +404,26 @@ async fn the_plan_page_shows_statuses_and_overrides() {
         )
         .await;
         let plan = s.first_plan_id().await;
-        let (status, html) = s.text(&format!("/plans/{plan}")).await;
+        let (status, html) = s.text(&format!("/plans/{plan}/explorer")).await;
         assert_eq!(status, StatusCode::OK, "{b}");
         assert!(
-            html.contains(r#"<span class="status status-off-track">off-track</span>"#),
+            html.contains(r#"<span class="badge status-off-track">"#),
+            "{b}: {html}"
+        );
+        assert!(
+            html.contains("30%<span class=\"visually-hidden\"> done"),
             "{b}"
         );
-        assert!(html.contains("<td>30%</td>"), "{b}");
-        assert!(!html.contains("(override)"), "{b}");
+        assert!(!html.contains("(set by owner)"), "{b}");
         s.put(
             &format!("/api/v1/nodes/{node}/status-override"),
             &json!({"status": "at-risk", "reason": "Escalated"}),
         )
         .await;
-        let (_, html) = s.text(&format!("/plans/{plan}")).await;
+        let (_, html) = s.text(&format!("/plans/{plan}/explorer")).await;
         assert!(
-            html.contains("at-risk</span> <span class=\"muted\">(override)</span>"),
-            "{b}"
+            html.contains("At risk</span> <span class=\"muted\">(set by owner)</span>"),
+            "{b}: {html}"
         );
     }
 }
