@@ -279,6 +279,8 @@ async fn screenshots_for_the_readme() {
     let Some(b) = Browser::start(&s).await else {
         return;
     };
+    // Tall enough to show more than the first screenful in the README.
+    b.client.set_window_size(1280, 1500).await.unwrap();
     let plan = s.first_plan_id().await;
     b.visit(&format!("/plans/{plan}"), "Harbor Falls").await;
     b.screenshot("dashboard").await;
