@@ -3,34 +3,10 @@
 
 mod common;
 
-use common::Server;
-use lodestar_services::App;
-use lodestar_storage::testing;
+use common::{Server, escaped};
 use reqwest::StatusCode;
 use serde_json::Value;
 use std::collections::HashMap;
-use time::macros::date;
-
-/// One server per backend with the sample plan, its values and check-ins,
-/// as of 2026-11-16 (after the sample's last milestone).
-async fn servers() -> Vec<Server> {
-    let mut out = Vec::new();
-    for store in testing::all().await {
-        let app = App::new(store.store.clone()).on_day(date!(2026 - 11 - 16));
-        app.load_sample_if_empty().await.unwrap().unwrap();
-        out.push(Server::start(store, app).await);
-    }
-    out
-}
-
-/// Text as the templates escape it.
-fn esc(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
-        .replace('\'', "&#39;")
-}
 
 /// The part of `html` inside the section with this id.
 fn section<'a>(html: &'a str, id: &str) -> &'a str {
@@ -72,7 +48,7 @@ async fn report(s: &Server, plan: i64) -> (Value, HashMap<String, Value>) {
 
 #[tokio::test]
 async fn every_goal_shows_its_progress_and_its_initiatives_counted_as_the_status_report_says() {
-    for s in servers().await {
+    for s in Server::all_with_sample_data().await {
         let plan = s.first_plan_id().await;
         let (report, _) = report(&s, plan).await;
         let nodes = report["nodes"].as_array().unwrap();
@@ -117,7 +93,10 @@ async fn every_goal_shows_its_progress_and_its_initiatives_counted_as_the_status
                 .unwrap_or_else(|| panic!("goal {id} missing"));
             let card = &goals[start..start + goals[start..].find("</article>").unwrap()];
             assert!(
-                card.contains(&format!("<a href=\"/nodes/{id}\">{}</a>", esc(&label(g)))),
+                card.contains(&format!(
+                    "<a href=\"/nodes/{id}\">{}</a>",
+                    escaped(&label(g))
+                )),
                 "{card}"
             );
             if let Some(p) = g["status"]["computed"]["progress"].as_f64() {
@@ -149,7 +128,7 @@ async fn every_goal_shows_its_progress_and_its_initiatives_counted_as_the_status
 
 #[tokio::test]
 async fn red_and_amber_measures_and_overdue_updates_are_listed() {
-    for s in servers().await {
+    for s in Server::all_with_sample_data().await {
         let plan = s.first_plan_id().await;
         let (report, _) = report(&s, plan).await;
         let (_, html) = s.text(&format!("/plans/{plan}")).await;
@@ -166,7 +145,7 @@ async fn red_and_amber_measures_and_overdue_updates_are_listed() {
                 "<a href=\"/nodes/{}#measure-{}\">{}</a>",
                 m["measure"]["node_id"],
                 m["measure"]["id"],
-                esc(m["measure"]["name"].as_str().unwrap())
+                escaped(m["measure"]["name"].as_str().unwrap())
             );
             let row = row_with(measures, &link).unwrap_or_else(|| panic!("{link} missing"));
             assert!(row.contains("Red"), "{row}");
@@ -179,10 +158,10 @@ async fn red_and_amber_measures_and_overdue_updates_are_listed() {
         let (_, late) = s.get(&format!("/api/v1/overdue?plan_id={plan}")).await;
         let first = &late[0];
         let overdue = section(&html, "overdue");
-        let row = row_with(overdue, &esc(first["title"].as_str().unwrap()))
+        let row = row_with(overdue, &escaped(first["title"].as_str().unwrap()))
             .expect("the most overdue node");
         assert!(
-            row.contains(&esc(first["owner_name"].as_str().unwrap())),
+            row.contains(&escaped(first["owner_name"].as_str().unwrap())),
             "{row}"
         );
         assert!(
@@ -194,7 +173,7 @@ async fn red_and_amber_measures_and_overdue_updates_are_listed() {
 
 #[tokio::test]
 async fn filters_narrow_every_list_and_stay_selected_in_the_form() {
-    for s in servers().await {
+    for s in Server::all_with_sample_data().await {
         let plan = s.first_plan_id().await;
         let (_, by_code) = report(&s, plan).await;
         // Due by 2026-12-31, within 90 days: 1.1.3 (Finance) and 1.3.2 (Public Works).
@@ -202,7 +181,7 @@ async fn filters_narrow_every_list_and_stay_selected_in_the_form() {
         let (_, html) = s.text(&format!("/plans/{plan}")).await;
         let due = section(&html, "due-soon");
         assert!(
-            due.contains(&esc(&finance_item)) && due.contains(&esc(&works_item)),
+            due.contains(&escaped(&finance_item)) && due.contains(&escaped(&works_item)),
             "{due}"
         );
 
@@ -211,11 +190,11 @@ async fn filters_narrow_every_list_and_stay_selected_in_the_form() {
         assert_eq!(status, StatusCode::OK);
         let due = section(&html, "due-soon");
         assert!(
-            due.contains(&esc(&finance_item)),
+            due.contains(&escaped(&finance_item)),
             "inside the filter, it stays"
         );
         assert!(
-            !due.contains(&esc(&works_item)),
+            !due.contains(&escaped(&works_item)),
             "outside the filter, it goes"
         );
         assert!(html.contains(&format!(
@@ -236,7 +215,7 @@ async fn filters_narrow_every_list_and_stay_selected_in_the_form() {
         assert_eq!(status, StatusCode::OK);
         let due = section(&html, "due-soon");
         assert!(
-            due.contains(&esc(&works_item)) && !due.contains(&esc(&finance_item)),
+            due.contains(&escaped(&works_item)) && !due.contains(&escaped(&finance_item)),
             "{due}"
         );
         assert!(html.contains(&format!("<option value=\"{wanted}\" selected>")));
@@ -263,7 +242,7 @@ async fn filters_narrow_every_list_and_stay_selected_in_the_form() {
 
 #[tokio::test]
 async fn a_filter_that_names_nothing_is_400_with_a_message_beside_it() {
-    for s in servers().await {
+    for s in Server::all_with_sample_data().await {
         let plan = s.first_plan_id().await;
         let (status, html) = s
             .text(&format!("/plans/{plan}?department=99999&status=on-track"))
@@ -297,17 +276,9 @@ async fn a_filter_that_names_nothing_is_400_with_a_message_beside_it() {
 
 #[tokio::test]
 async fn a_viewer_sees_the_dashboard_and_nothing_is_inline() {
-    let s = servers().await.remove(0);
+    let s = Server::all_with_sample_data().await.remove(0);
     let plan = s.first_plan_id().await;
-    let token = common::token_for(
-        &s.app,
-        "viewer@tests.example",
-        lodestar_domain::Role::Viewer,
-        None,
-        &[lodestar_domain::TokenScope::Read],
-    )
-    .await;
-    let viewer = common::client_with_token(&token);
+    let viewer = s.viewer().await;
     for path in [
         format!("/plans/{plan}"),
         format!("/plans/{plan}?status=at-risk&tag=cybersecurity"),

@@ -4,24 +4,10 @@
 
 mod common;
 
-use common::Server;
+use common::{Server, escaped};
 use lodestar_domain::{NodeId, PlanId, ProgressStatus};
-use lodestar_services::App;
-use lodestar_storage::testing;
 use reqwest::StatusCode;
 use std::collections::HashMap;
-use time::macros::date;
-
-/// One server per backend with the sample plan, its values and check-ins.
-async fn servers() -> Vec<Server> {
-    let mut out = Vec::new();
-    for store in testing::all().await {
-        let app = App::new(store.store.clone()).on_day(date!(2026 - 11 - 16));
-        app.load_sample_if_empty().await.unwrap().unwrap();
-        out.push(Server::start(store, app).await);
-    }
-    out
-}
 
 /// A status as the page words it: `at-risk` is "At risk".
 fn word(status: ProgressStatus) -> String {
@@ -80,29 +66,9 @@ fn parents(html: &str) -> HashMap<i64, Option<i64>> {
     found
 }
 
-/// Text as the page escapes it.
-fn escape(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&#34;")
-        .replace('\'', "&#39;")
-}
-
-/// No inline style attribute, script or event handler.
-fn assert_nothing_inline(html: &str) {
-    assert!(!html.contains(" style="), "an inline style");
-    for (at, _) in html.match_indices("<script") {
-        assert!(html[at..].starts_with("<script src="), "an inline script");
-    }
-    for handler in [" onclick=", " onload=", " onchange=", " onsubmit="] {
-        assert!(!html.contains(handler), "an inline handler {handler}");
-    }
-}
-
 #[tokio::test]
 async fn every_node_is_listed_under_its_parent_with_its_status_in_words() {
-    for s in servers().await {
+    for s in Server::all_with_sample_data().await {
         let plan = s.first_plan_id().await;
         let (status, html) = s.text(&format!("/plans/{plan}/explorer")).await;
         assert_eq!(status, StatusCode::OK, "{}", s.backend);
@@ -121,7 +87,7 @@ async fn every_node_is_listed_under_its_parent_with_its_status_in_words() {
             );
             let row = &html[html.find(&format!("href=\"/nodes/{id}\"")).unwrap()..];
             let row = &row[..row.find("</div>").unwrap()];
-            assert!(row.contains(&escape(n.node.title.as_str())), "{row}");
+            assert!(row.contains(&escaped(n.node.title.as_str())), "{row}");
             let status_word = word(n.status.status);
             assert!(
                 row.contains(&status_word),
@@ -141,13 +107,13 @@ async fn every_node_is_listed_under_its_parent_with_its_status_in_words() {
             .count();
         assert_eq!(html.matches("<details open").count(), with_children);
         assert_eq!(html.matches("<summary>").count(), with_children);
-        assert_nothing_inline(&html);
+        common::assert_nothing_inline(&html);
     }
 }
 
 #[tokio::test]
 async fn the_plan_statements_and_its_exports_are_kept() {
-    let s = &servers().await[0];
+    let s = &Server::all_with_sample_data().await[0];
     let plan = s.first_plan_id().await;
     let (_, html) = s.text(&format!("/plans/{plan}/explorer")).await;
     assert!(
@@ -176,7 +142,7 @@ async fn the_plan_statements_and_its_exports_are_kept() {
 
 #[tokio::test]
 async fn an_unknown_plan_is_not_found() {
-    let s = &servers().await[0];
+    let s = &Server::all_with_sample_data().await[0];
     for path in ["/plans/987654/explorer", "/plans/nope/explorer"] {
         let (status, html) = s.text(path).await;
         assert_eq!(status, StatusCode::NOT_FOUND, "{path}");

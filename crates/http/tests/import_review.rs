@@ -4,8 +4,8 @@
 
 mod common;
 
-use common::{Server, client_with_token, token_for};
-use lodestar_domain::{Role, TokenScope};
+use common::Server;
+use lodestar_domain::Role;
 use reqwest::multipart::{Form, Part};
 use reqwest::{Client, StatusCode, header};
 use serde_json::{Value, json};
@@ -276,15 +276,7 @@ async fn a_second_confirmation_shows_the_plan_the_first_created() {
 async fn a_viewer_may_not_import_or_review() {
     for s in Server::all(false).await {
         let review = upload_harbor_falls(&s).await;
-        let token = token_for(
-            &s.app,
-            "viewer@tests.example",
-            Role::Viewer,
-            None,
-            &[TokenScope::Read],
-        )
-        .await;
-        let viewer = client_with_token(&token);
+        let viewer = s.viewer().await;
         for path in ["/imports/new", review.as_str()] {
             assert_eq!(
                 page(&viewer, &s, path).await.0,

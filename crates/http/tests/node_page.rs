@@ -5,47 +5,22 @@
 
 mod common;
 
-use common::{Server, client_with_token, token_for};
-use lodestar_domain::{LongText, NodeId, ProgressStatus, Role, StatusOverrideDraft, TokenScope};
-use lodestar_services::App;
-use lodestar_storage::testing;
+use common::Server;
+use lodestar_domain::{LongText, NodeId, ProgressStatus, StatusOverrideDraft};
 use reqwest::StatusCode;
-use time::macros::date;
-
-/// One server per backend with the sample plan, its values and check-ins.
-async fn servers() -> Vec<Server> {
-    let mut out = Vec::new();
-    for store in testing::all().await {
-        let app = App::new(store.store.clone()).on_day(date!(2026 - 11 - 16));
-        app.load_sample_if_empty().await.unwrap().unwrap();
-        out.push(Server::start(store, app).await);
-    }
-    out
-}
-
-/// No inline style attribute, script or event handler.
-fn assert_nothing_inline(html: &str) {
-    assert!(!html.contains(" style="), "an inline style");
-    for (at, _) in html.match_indices("<script") {
-        assert!(html[at..].starts_with("<script src="), "an inline script");
-    }
-    for handler in [" onclick=", " onload=", " onchange=", " onsubmit="] {
-        assert!(!html.contains(handler), "an inline handler {handler}");
-    }
-}
 
 /// The page of the node with `code`, as the administrator sees it.
 async fn page(s: &Server, code: &str) -> (i64, String) {
     let id = s.node_id(code).await;
     let (status, html) = s.text(&format!("/nodes/{id}")).await;
     assert_eq!(status, StatusCode::OK, "{}: {code}", s.backend);
-    assert_nothing_inline(&html);
+    common::assert_nothing_inline(&html);
     (id, html)
 }
 
 #[tokio::test]
 async fn a_goal_shows_its_children_and_its_measures_with_trends_and_data() {
-    for s in servers().await {
+    for s in Server::all_with_sample_data().await {
         let (id, html) = page(&s, "1").await;
         assert!(html.contains("Resident-Centered Digital Services</h1>"));
         assert!(html.contains("aria-label=\"Breadcrumbs\""));
@@ -92,7 +67,7 @@ async fn a_goal_shows_its_children_and_its_measures_with_trends_and_data() {
 
 #[tokio::test]
 async fn an_initiative_shows_its_check_ins_newest_first_and_its_milestones() {
-    for s in servers().await {
+    for s in Server::all_with_sample_data().await {
         let (_, html) = page(&s, "1.1.2").await;
         let latest = html
             .find("14,200 residents have signed up")
@@ -138,7 +113,7 @@ async fn an_initiative_shows_its_check_ins_newest_first_and_its_milestones() {
 
 #[tokio::test]
 async fn alignment_links_show_both_ways_and_an_override_shows_its_reason() {
-    for s in servers().await {
+    for s in Server::all_with_sample_data().await {
         let from = s.node_id("1.1.2").await;
         let other = s
             .app
@@ -192,7 +167,7 @@ async fn alignment_links_show_both_ways_and_an_override_shows_its_reason() {
 
 #[tokio::test]
 async fn controls_show_only_where_the_viewer_may_act() {
-    for s in servers().await {
+    for s in Server::all_with_sample_data().await {
         let id = s.node_id("1.1.2").await;
         let path = format!("/nodes/{id}");
         let (_, html) = s.text(&path).await;
@@ -207,15 +182,7 @@ async fn controls_show_only_where_the_viewer_may_act() {
                 s.backend
             );
         }
-        let token = token_for(
-            &s.app,
-            "viewer@tests.example",
-            Role::Viewer,
-            None,
-            &[TokenScope::Read],
-        )
-        .await;
-        let viewer = client_with_token(&token);
+        let viewer = s.viewer().await;
         let res = viewer.get(s.url(&path)).send().await.unwrap();
         assert_eq!(res.status(), StatusCode::OK);
         let html = res.text().await.unwrap();
@@ -243,7 +210,7 @@ async fn controls_show_only_where_the_viewer_may_act() {
 
 #[tokio::test]
 async fn a_saved_form_leaves_a_notice_and_an_unknown_node_is_not_found() {
-    let s = &servers().await[0];
+    let s = &Server::all_with_sample_data().await[0];
     let id = s.node_id("1.1").await;
     for (saved, text) in [
         ("checkin", "Your check-in was saved."),

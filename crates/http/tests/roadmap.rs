@@ -3,35 +3,11 @@
 
 mod common;
 
-use common::Server;
-use lodestar_services::App;
-use lodestar_storage::testing;
+use common::{Server, escaped};
 use reqwest::StatusCode;
 use serde_json::Value;
-use time::macros::date;
 
 const TODAY: &str = "2026-11-16";
-
-/// One server per backend with the sample plan, its values and check-ins,
-/// as of [`TODAY`].
-async fn servers() -> Vec<Server> {
-    let mut out = Vec::new();
-    for store in testing::all().await {
-        let app = App::new(store.store.clone()).on_day(date!(2026 - 11 - 16));
-        app.load_sample_if_empty().await.unwrap().unwrap();
-        out.push(Server::start(store, app).await);
-    }
-    out
-}
-
-/// Text as the templates escape it.
-fn esc(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
-        .replace('\'', "&#39;")
-}
 
 /// The table row of `html` that links to node `id`.
 fn row_of(html: &str, id: i64) -> &str {
@@ -72,7 +48,7 @@ fn closed(n: &Value) -> bool {
 
 #[tokio::test]
 async fn every_scheduled_initiative_is_listed_with_its_dates_and_overdue_ones_are_marked() {
-    for s in servers().await {
+    for s in Server::all_with_sample_data().await {
         let plan = s.first_plan_id().await;
         let (status, html) = s.text(&format!("/plans/{plan}/roadmap")).await;
         assert_eq!(status, StatusCode::OK, "{}", s.backend);
@@ -86,7 +62,7 @@ async fn every_scheduled_initiative_is_listed_with_its_dates_and_overdue_ones_ar
                 continue;
             };
             let row = row_of(table, n["node"]["id"].as_i64().unwrap());
-            assert!(row.contains(&esc(n["node"]["title"].as_str().unwrap())));
+            assert!(row.contains(&escaped(n["node"]["title"].as_str().unwrap())));
             assert!(row.contains(&format!("<td>{start}</td>")), "{row}");
             assert!(row.contains(&format!("<td>{due}</td>")), "{row}");
             let overdue = due < TODAY && !closed(&n);
@@ -105,7 +81,7 @@ async fn every_scheduled_initiative_is_listed_with_its_dates_and_overdue_ones_ar
 
 #[tokio::test]
 async fn the_timeline_has_today_and_year_and_quarter_gridlines() {
-    for s in servers().await {
+    for s in Server::all_with_sample_data().await {
         let plan = s.first_plan_id().await;
         let (_, html) = s.text(&format!("/plans/{plan}/roadmap")).await;
         assert!(html.contains("<line class=\"today\""));
@@ -126,7 +102,7 @@ async fn the_timeline_has_today_and_year_and_quarter_gridlines() {
 
 #[tokio::test]
 async fn the_dashboard_filters_apply_to_the_roadmap() {
-    for s in servers().await {
+    for s in Server::all_with_sample_data().await {
         let plan = s.first_plan_id().await;
         let all = initiatives(&s, plan).await;
         let code = |c: &str| all.iter().find(|n| n["node"]["code"] == c).unwrap().clone();

@@ -3,8 +3,7 @@
 
 mod common;
 
-use common::{Server, client_with_token, token_for};
-use lodestar_domain::{Role, TokenScope};
+use common::Server;
 use reqwest::StatusCode;
 
 async fn page(server: &Server, path: &str) -> (StatusCode, String) {
@@ -81,15 +80,7 @@ async fn an_overlong_search_is_refused_next_to_the_box() {
 #[tokio::test]
 async fn the_account_page_shows_the_role_and_the_accounts_tokens() {
     let server = Server::sqlite(false).await;
-    let token = token_for(
-        &server.app,
-        "viewer@tests.example",
-        Role::Viewer,
-        None,
-        &[TokenScope::Read],
-    )
-    .await;
-    let viewer = client_with_token(&token);
+    let viewer = server.viewer().await;
     let res = viewer.get(server.url("/account")).send().await.unwrap();
     assert_eq!(res.status(), StatusCode::OK);
     let html = res.text().await.unwrap();

@@ -106,6 +106,32 @@ impl Server {
         Self::all_with(with_sample.then_some(sample)).await
     }
 
+    /// One server per available backend with the sample plan and its
+    /// measure values and check-ins, on a calendar stopped at 2026-11-16 so
+    /// that what is due, overdue, red or amber is the same on every run.
+    pub async fn all_with_sample_data() -> Vec<Self> {
+        let mut servers = Vec::new();
+        for store in testing::all().await {
+            let app = App::new(store.store.clone()).on_day(time::macros::date!(2026 - 11 - 16));
+            app.load_sample_if_empty().await.unwrap().unwrap();
+            servers.push(Self::start(store, app).await);
+        }
+        servers
+    }
+
+    /// A client acting for a new account with the viewer role (a read-scoped token).
+    pub async fn viewer(&self) -> reqwest::Client {
+        let token = token_for(
+            &self.app,
+            "viewer@tests.example",
+            lodestar_domain::Role::Viewer,
+            None,
+            &[lodestar_domain::TokenScope::Read],
+        )
+        .await;
+        client_with_token(&token)
+    }
+
     /// A server on SQLite only.
     pub async fn sqlite(with_sample: bool) -> Self {
         let store = testing::sqlite().await;
@@ -267,4 +293,44 @@ impl Server {
         let (status, version) = (res.status(), etag(&res));
         (status, res.json().await.unwrap_or(Value::Null), version)
     }
+}
+
+/// Text as the page templates escape it.
+pub fn escaped(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&#60;")
+        .replace('>', "&#62;")
+        .replace('"', "&#34;")
+        .replace('\'', "&#39;")
+}
+
+/// Fails unless the page has no inline style attribute, script or event
+/// handler: the Content-Security-Policy would block them.
+pub fn assert_nothing_inline(html: &str) {
+    assert!(!html.contains(" style="), "an inline style");
+    for (at, _) in html.match_indices("<script") {
+        assert!(html[at..].starts_with("<script src="), "an inline script");
+    }
+    for handler in [
+        " onclick=",
+        " onload=",
+        " onchange=",
+        " onsubmit=",
+        " oninput=",
+    ] {
+        assert!(!html.contains(handler), "an inline handler {handler}");
+    }
+}
+
+/// `value` percent-encoded for a query string.
+pub fn query_value(value: &str) -> String {
+    value
+        .bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
 }
