@@ -175,6 +175,62 @@ this version's schema as it is restored; one from a newer lodestar is refused. S
 servers using the database first."
     )]
     Restore(RestoreArgs),
+
+    /// Write a plan's annual report card: grades with their basis, measures, recommendations.
+    #[command(
+        long_about = "Write the annual report card of a plan for one year: the \
+overall grade, counts by status, highlights and concerns from check-ins, then per goal and \
+objective a grade with the numbers behind it (initiatives completed of those due, measures \
+against their targets with their trend, the latest check-in), and recommendations for the \
+annual review. Grades follow the rule in docs/report-card.md. --format is pdf, html, md or \
+csv (default: from the extension of --output, else md); -o - or no -o writes text formats to \
+standard output, a PDF needs -o FILE."
+    )]
+    Report(crate::commands::report::ReportArgs),
+
+    /// Apply an edited plan-as-code document to a plan as its next revision.
+    #[command(
+        long_about = "Apply an edited plan-as-code document (typically an edited \
+`lodestar export`) to a plan as its next revision, for the annual review. Nodes are matched \
+by code: matched nodes are re-worded and moved in place, new ones added, and nodes the \
+document leaves out are retired: they leave the plan, its statuses and roll-ups, while \
+their check-ins, measures and values are kept. All or nothing. See docs/revisions.md."
+    )]
+    Revise(crate::commands::revisions::ReviseArgs),
+
+    /// List a plan's revisions.
+    #[command(
+        long_about = "List a plan's revisions, oldest first: number, when, by whom, \
+how many nodes and the note. Revision 1 is the plan as it stood when revisions were first \
+asked for. --format json writes them as JSON."
+    )]
+    Revisions(crate::commands::revisions::RevisionsArgs),
+
+    /// Show what changed between two revisions of a plan, node by node.
+    #[command(
+        long_about = "Show what changed between two revisions of a plan, node by \
+node in tree order: nodes added, retired, re-worded, moved (re-parented or re-leveled), \
+and measures added or removed. --format json writes the changes as JSON."
+    )]
+    Diff(crate::commands::revisions::DiffArgs),
+
+    /// Publish a plan on the public portal, optionally keeping some nodes private.
+    #[command(
+        long_about = "Publish a plan: anyone may then read it, without signing in, \
+under /public/plans/KEY and in the open-data downloads. Every node is public except those \
+withheld: --withhold CODE keeps a node and its whole subtree private (repeat it for more; \
+nodes withheld before stay withheld). People, e-mail addresses and internal notes are never \
+public. All codes are checked before anything changes. See docs/open-data.md."
+    )]
+    Publish(crate::commands::publish::PublishArgs),
+
+    /// Make a published plan private again.
+    #[command(
+        long_about = "Make a published plan private again: its public pages and \
+downloads answer 404 like an unknown plan's. The nodes withheld stay withheld for the next \
+`lodestar publish`."
+    )]
+    Unpublish(crate::commands::publish::UnpublishArgs),
 }
 
 /// Arguments of `lodestar backup`.
@@ -212,6 +268,21 @@ pub struct ServeArgs {
     /// Do not load the sample plan into an empty database.
     #[arg(long)]
     pub no_sample: bool,
+
+    /// The site's public address, for the absolute URLs of the open-data
+    /// catalog (/data.json). Default: each request's Host and X-Forwarded-Proto.
+    #[arg(long, env = "LODESTAR_PUBLIC_URL", value_name = "URL")]
+    pub public_url: Option<String>,
+
+    /// The e-mail address the open-data catalog names as its contact.
+    /// Default: webmaster@ the public host.
+    #[arg(long, env = "LODESTAR_OPEN_DATA_EMAIL", value_name = "EMAIL")]
+    pub open_data_email: Option<String>,
+
+    /// The name the open-data catalog gives its contact. Default: the
+    /// organization whose plan it is.
+    #[arg(long, env = "LODESTAR_OPEN_DATA_CONTACT", value_name = "NAME")]
+    pub open_data_contact: Option<String>,
 }
 
 /// Arguments of `lodestar export`.
@@ -221,9 +292,15 @@ pub struct ExportArgs {
     #[arg(value_name = "PLAN")]
     pub plan: String,
 
-    /// The document format. Default: json when --output ends in `.json`, otherwise yaml.
+    /// The document format. Default: json when --output ends in `.json`,
+    /// stratml when it ends in `.xml` or --stratml-part is given, otherwise yaml.
     #[arg(long, value_enum, value_name = "FORMAT")]
     pub format: Option<FormatArg>,
+
+    /// With stratml: Part 2 (a performance plan or report, with measures,
+    /// targets and values; the default) or Part 1 (a strategic plan).
+    #[arg(long, value_name = "PART", value_parser = clap::value_parser!(u8).range(1..=2))]
+    pub stratml_part: Option<u8>,
 
     /// Write to this file instead of standard output.
     #[arg(short, long, value_name = "FILE")]
@@ -443,6 +520,8 @@ pub enum FormatArg {
     Yaml,
     /// JSON, for programs.
     Json,
+    /// StratML (ISO 17469) XML, for other planning tools and open data portals.
+    Stratml,
 }
 
 #[cfg(test)]

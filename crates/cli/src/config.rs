@@ -18,7 +18,9 @@ use lodestar_domain::{
     Role, TokenScope,
 };
 use lodestar_services::Overrides;
+use lodestar_services::opendata::OpenDataSettings;
 use lodestar_services::plan_code::DocFormat;
+use lodestar_services::stratml_export::StratmlPart;
 use std::fmt;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
@@ -81,6 +83,18 @@ pub enum Task {
     Backup(Backup),
     /// Restore a backup.
     Restore(Restore),
+    /// Write a plan's annual report card.
+    Report(crate::commands::report::ReportArgs),
+    /// Apply an edited document as a plan's next revision.
+    Revise(crate::commands::revisions::ReviseArgs),
+    /// List a plan's revisions.
+    Revisions(crate::commands::revisions::RevisionsArgs),
+    /// Show what changed between two revisions.
+    Diff(crate::commands::revisions::DiffArgs),
+    /// Publish a plan, withholding some nodes.
+    Publish(crate::commands::publish::PublishArgs),
+    /// Make a plan private again.
+    Unpublish(crate::commands::publish::UnpublishArgs),
 }
 
 /// Settings of `lodestar backup`.
@@ -141,6 +155,8 @@ pub struct Serve {
     pub bind: SocketAddr,
     /// Whether to load the sample plan into an empty database.
     pub load_sample: bool,
+    /// How the open-data catalog names the site and its contact.
+    pub open_data: OpenDataSettings,
 }
 
 /// Settings of `lodestar export`.
@@ -152,6 +168,8 @@ pub struct Export {
     pub format: DocFormat,
     /// Where the document goes.
     pub destination: Destination,
+    /// Write StratML of this part instead of plan-as-code.
+    pub stratml: Option<StratmlPart>,
 }
 
 /// Where output goes.
@@ -358,9 +376,9 @@ fn redact(url: &str) -> String {
 impl Task {
     fn from_command(command: Command) -> Result<Self, CliError> {
         Ok(match command {
-            Command::Serve(args) => Self::Serve(Serve::from_args(args)),
+            Command::Serve(args) => Self::Serve(Serve::from_args(args)?),
             Command::Plans => Self::ListPlans,
-            Command::Export(args) => Self::Export(Export::from_args(args)),
+            Command::Export(args) => Self::Export(Export::from_args(args)?),
             Command::Import(args) => Self::Import(Import::from_args(args)?),
             Command::ImportWarnings(args) => Self::ImportWarnings(ImportWarnings::from_args(args)),
             Command::Checkin(args) => Self::CheckIn(CheckIn::from_args(args)?),
@@ -371,6 +389,12 @@ impl Task {
             Command::Overdue(args) => Self::Overdue(Overdue::from_args(args)),
             Command::Backup(BackupArgs { file }) => Self::Backup(Backup { file }),
             Command::Restore(RestoreArgs { file, force }) => Self::Restore(Restore { file, force }),
+            Command::Report(args) => Self::Report(args),
+            Command::Revise(args) => Self::Revise(args),
+            Command::Revisions(args) => Self::Revisions(args),
+            Command::Diff(args) => Self::Diff(args),
+            Command::Publish(args) => Self::Publish(args),
+            Command::Unpublish(args) => Self::Unpublish(args),
             Command::User(UserCommand::Add(args)) => Self::AddUser(AddUser {
                 email: Email::parse(&args.email)
                     .map_err(|e| CliError::failed(format!("EMAIL: {e}")))?,
@@ -414,29 +438,66 @@ impl Task {
 }
 
 impl Serve {
-    fn from_args(args: ServeArgs) -> Self {
-        Self {
+    fn from_args(args: ServeArgs) -> Result<Self, CliError> {
+        let public_url = args
+            .public_url
+            .map(|u| OpenDataSettings::parse_public_url(&u))
+            .transpose()
+            .map_err(|e| CliError::failed(format!("--public-url: {e}")))?;
+        let contact_email = args
+            .open_data_email
+            .map(|e| Email::parse(&e))
+            .transpose()
+            .map_err(|e| CliError::failed(format!("--open-data-email: {e}")))?;
+        let contact_name = args.open_data_contact.map(|n| n.trim().to_owned());
+        if contact_name.as_deref() == Some("") {
+            return Err(CliError::failed("--open-data-contact: the name is empty"));
+        }
+        Ok(Self {
             bind: args.bind,
             load_sample: !args.no_sample,
-        }
+            open_data: OpenDataSettings {
+                public_url,
+                contact_name,
+                contact_email,
+                ..OpenDataSettings::default()
+            },
+        })
     }
 }
 
 impl Export {
-    fn from_args(args: ExportArgs) -> Self {
+    fn from_args(args: ExportArgs) -> Result<Self, CliError> {
+        let stratml = match (args.format, args.stratml_part) {
+            (Some(FormatArg::Yaml | FormatArg::Json), Some(_)) => {
+                return Err(CliError::failed(
+                    "--stratml-part: only with --format stratml",
+                ));
+            }
+            (Some(FormatArg::Stratml), part) | (None, part @ Some(_)) => {
+                Some(part.and_then(StratmlPart::from_number).unwrap_or_default())
+            }
+            (None, None) => args
+                .output
+                .as_deref()
+                .filter(|path| has_extension(path, "xml"))
+                .map(|_| StratmlPart::default()),
+            (Some(_), None) => None,
+        };
         let format = match args.format {
-            Some(FormatArg::Yaml) => DocFormat::Yaml,
             Some(FormatArg::Json) => DocFormat::Json,
+            Some(_) => DocFormat::Yaml,
             None => match &args.output {
                 Some(path) if has_extension(path, "json") => DocFormat::Json,
                 _ => DocFormat::Yaml,
             },
         };
-        Self {
+        Ok(Self {
             plan: args.plan,
             format,
             destination: args.output.map_or(Destination::Stdout, Destination::File),
-        }
+            stratml,
+        })
     }
 }
 
@@ -695,6 +756,23 @@ mod tests {
         );
     }
 
+    #[test]
+    fn stratml_follows_the_flag_the_part_or_an_xml_output_name() {
+        let stratml = |args: &[&str]| match settings(args).map(|s| s.task) {
+            Ok(Task::Export(e)) => Ok(e.stratml),
+            Ok(other) => panic!("{other:?}"),
+            Err(e) => Err(e.to_string()),
+        };
+        let (one, two) = (Some(StratmlPart::Part1), Some(StratmlPart::Part2));
+        assert_eq!(stratml(&["export", "p", "--format", "stratml"]), Ok(two));
+        assert_eq!(stratml(&["export", "p", "--stratml-part", "1"]), Ok(one));
+        assert_eq!(stratml(&["export", "p", "-o", "plan.XML"]), Ok(two));
+        assert_eq!(stratml(&["export", "p", "-o", "plan.yaml"]), Ok(None));
+        let err = stratml(&["export", "p", "--format", "json", "--stratml-part", "2"]);
+        assert!(err.unwrap_err().contains("--stratml-part"));
+        assert!(Cli::try_parse_from(["lodestar", "export", "p", "--stratml-part", "3"]).is_err());
+    }
+
     fn checkin(args: &[&str]) -> Result<CheckIn, CliError> {
         let mut argv = vec!["checkin"];
         argv.extend_from_slice(args);
@@ -788,5 +866,34 @@ mod tests {
             Task::Import(i) => assert_eq!(i.source, Source::Stdin),
             other => panic!("{other:?}"),
         }
+    }
+
+    #[test]
+    fn serve_takes_the_open_data_settings_and_names_a_bad_one() {
+        let s = settings(&[
+            "serve",
+            "--public-url",
+            "https://plans.example.gov/",
+            "--open-data-email",
+            "opendata@example.gov",
+            "--open-data-contact",
+            "Open Data Team",
+        ])
+        .unwrap();
+        let Task::Serve(serve) = s.task else {
+            panic!("{:?}", s.task)
+        };
+        assert_eq!(
+            serve.open_data.public_url.as_deref(),
+            Some("https://plans.example.gov")
+        );
+        assert_eq!(
+            serve.open_data.contact_name.as_deref(),
+            Some("Open Data Team")
+        );
+        let e = settings(&["serve", "--public-url", "plans.example.gov"]).unwrap_err();
+        assert!(e.to_string().contains("--public-url"), "{e}");
+        let e = settings(&["serve", "--open-data-email", "nobody"]).unwrap_err();
+        assert!(e.to_string().contains("--open-data-email"), "{e}");
     }
 }

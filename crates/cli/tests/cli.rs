@@ -1206,3 +1206,22 @@ fn a_plan_as_code_dry_run_is_its_json_export_with_no_warnings() {
     let warnings = db.ok(&[&"import-warnings", &SAMPLE_KEY]);
     assert!(warnings.contains("no import warnings"), "{warnings}");
 }
+
+#[test]
+fn a_plan_exports_as_stratml_part_2_or_part_1_and_imports_back() {
+    let work = Workspace::new("stratml");
+    let db = work.sqlite("db");
+    db.ok(&[&"import", &sample_plan()]);
+    let part2 = db.ok(&[&"export", &SAMPLE_KEY, &"--format", &"stratml"]);
+    assert!(part2.contains("<PerformancePlanOrReport "), "{part2}");
+    assert!(part2.contains("<PerformanceIndicator "));
+    let out = work.path("plan.xml");
+    let said = db.ok(&[&"export", &SAMPLE_KEY, &"--stratml-part", &"1", &"-o", &out]);
+    assert!(said.starts_with("Exported plan "), "{said}");
+    let part1 = std::fs::read_to_string(&out).expect("read the export");
+    assert!(part1.contains("<StrategicPlan ") && !part1.contains("PerformanceIndicator"));
+
+    let other = work.sqlite("other");
+    let imported = other.ok(&[&"import", &out]);
+    assert!(imported.starts_with("Imported plan "), "{imported}");
+}

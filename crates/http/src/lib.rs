@@ -11,7 +11,10 @@ pub mod error;
 mod extract;
 pub mod headers;
 pub mod openapi;
+pub mod opendata;
 mod pages;
+/// The annual report card as a standalone HTML document (what `lodestar report --format html` writes).
+pub use pages::report_card::standalone as report_card_html;
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
@@ -30,6 +33,7 @@ pub fn router(app: App) -> Router {
     Router::new()
         .merge(api::routes())
         .merge(pages::routes())
+        .merge(opendata::routes())
         .merge(auth::routes::routes())
         .merge(auth::pages::routes())
         .route_layer(middleware::from_fn_with_state(app.clone(), auth::guard))

@@ -24,6 +24,7 @@ use utoipa::{Modify, OpenApi};
         departments::list, departments::show, departments::create, departments::update, departments::delete,
         people::list, people::show, people::create, people::update, people::delete,
         plans::list, plans::show, plans::create, plans::update, plans::delete, plans::tree, plans::export, plans::import,
+        crate::api::revisions::list, crate::api::revisions::create, crate::api::revisions::diff,
         nodes::list, nodes::show, nodes::create, nodes::update, nodes::delete,
         nodes::alignments, nodes::tags, nodes::attach_tag, nodes::detach_tag,
         tags::list, tags::show, tags::create, tags::update, tags::delete,
@@ -37,6 +38,8 @@ use utoipa::{Modify, OpenApi};
         crate::api::evidence::list, crate::api::evidence::create, crate::api::evidence::show, crate::api::evidence::update, crate::api::evidence::delete,
         imports::upload, imports::show, imports::confirm, imports::warnings,
         crate::api::audit::node_history, crate::api::audit::export_csv,
+        crate::api::publication::publish_plan, crate::api::publication::unpublish_plan,
+        crate::api::publication::release_node, crate::api::publication::withhold_node,
         crate::auth::routes::sign_in, crate::auth::routes::current, crate::auth::routes::sign_out, crate::auth::routes::change_password,
         crate::auth::routes::tokens, crate::auth::routes::create_token, crate::auth::routes::revoke_token,
         crate::auth::routes::users, crate::auth::routes::create_user, crate::auth::routes::update_user,
@@ -49,6 +52,7 @@ use utoipa::{Modify, OpenApi};
         (name = "execution", description = "Check-ins, status overrides, roll-up statuses and overdue updates"),
         (name = "measures", description = "Measures (KPIs), their targets and values, and CSV import"),
         (name = "accounts", description = "Signing in and out, passwords, API tokens and (for administrators) accounts"),
+        (name = "publication", description = "Publishing plans and withholding nodes for the public portal and open data"),
         (name = "imports", description = "Plan documents (text, Markdown, PDF, Word, StratML, plan-as-code) read into draft plans, reviewed and confirmed"),
     )
 )]

@@ -91,6 +91,20 @@ fn allowed(method: &str, template: &str) -> &'static [Who] {
         ("GET", "/nodes/{id}/edit" | "/nodes/{id}/measures/new") => BENEATH_GOAL_1,
         ("GET", "/nodes/{id}/checkins/new") => REPORT_ON_NODE,
         ("GET", "/measures/{id}/observations/new") => RECORD_VALUES,
+        // Open data of published plans: for anyone (404 while unpublished).
+        (
+            "GET",
+            "/data.json"
+            | "/public/plans/{key}/nodes.csv"
+            | "/public/plans/{key}/nodes.json"
+            | "/public/plans/{key}/measures.csv"
+            | "/public/plans/{key}/measures.json"
+            | "/public/plans/{key}/observations.csv"
+            | "/public/plans/{key}/observations.json"
+            | "/public/plans/{key}/plan.stratml.xml",
+        ) => EVERYONE,
+        // The public portal: for anyone (404 while unpublished).
+        ("GET", "/public" | "/public/plans/{key}" | "/public/plans/{key}/nodes/{node}") => EVERYONE,
         ("GET", _) => SIGNED_IN,
         ("POST", "/account/password") => OWN,
         ("POST", "/imports" | "/imports/{id}" | "/imports/{id}/confirm") => EDITORS,
@@ -119,6 +133,9 @@ fn allowed(method: &str, template: &str) -> &'static [Who] {
             | "/api/v1/tags/{id}"
             | "/api/v1/plans/{id}",
         ) => EDITORS,
+        ("POST", "/api/v1/plans/{id}/revisions") => EDITORS,
+        ("PUT" | "DELETE", "/api/v1/plans/{id}/publication") => EDITORS,
+        ("PUT" | "DELETE", "/api/v1/nodes/{id}/publication") => BENEATH_GOAL_1,
         ("POST", "/api/v1/nodes" | "/api/v1/measures" | "/api/v1/alignments") => BENEATH_GOAL_1,
         (
             "PUT" | "DELETE",
@@ -360,6 +377,8 @@ fn concrete(template: &str, ids: &HashMap<&str, i64>) -> String {
     path.replace("{tag_id}", &ids["tag"].to_string())
         .replace("{observation_id}", &ids["observation"].to_string())
         .replace("{file}", "lodestar.css")
+        .replace("{key}", "harbor-falls-it-2025")
+        .replace("{node}", &ids["node"].to_string())
 }
 
 /// A body that names the records the gate looks at; otherwise empty.
@@ -389,6 +408,13 @@ async fn routes(server: &Server) -> BTreeSet<(String, String)> {
         ("GET", "/plans/{id}"),
         ("GET", "/plans/{id}/explorer"),
         ("GET", "/plans/{id}/roadmap"),
+        ("GET", "/plans/{id}/report"),
+        ("GET", "/plans/{id}/report.md"),
+        ("GET", "/plans/{id}/report.csv"),
+        ("GET", "/plans/{id}/report.html"),
+        ("GET", "/plans/{id}/report.pdf"),
+        ("GET", "/plans/{id}/revisions"),
+        ("GET", "/plans/{id}/diff"),
         ("GET", "/nodes/{id}"),
         ("GET", "/nodes/{id}/edit"),
         ("POST", "/nodes/{id}/edit"),
@@ -411,6 +437,17 @@ async fn routes(server: &Server) -> BTreeSet<(String, String)> {
         ("POST", "/logout"),
         ("GET", "/healthz"),
         ("GET", "/static/{file}"),
+        ("GET", "/data.json"),
+        ("GET", "/public/plans/{key}/nodes.csv"),
+        ("GET", "/public/plans/{key}/nodes.json"),
+        ("GET", "/public/plans/{key}/measures.csv"),
+        ("GET", "/public/plans/{key}/measures.json"),
+        ("GET", "/public/plans/{key}/observations.csv"),
+        ("GET", "/public/plans/{key}/observations.json"),
+        ("GET", "/public"),
+        ("GET", "/public/plans/{key}"),
+        ("GET", "/public/plans/{key}/nodes/{node}"),
+        ("GET", "/public/plans/{key}/plan.stratml.xml"),
     ] {
         routes.insert((m.to_owned(), p.to_owned()));
     }

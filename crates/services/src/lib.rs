@@ -15,10 +15,15 @@ mod execution;
 pub mod imports;
 pub mod measures;
 mod milestones;
+pub mod opendata;
 pub mod plan_code;
+pub mod publication;
 mod records;
+pub mod report_card;
+pub mod revisions;
 pub mod sample;
 pub mod search;
+pub mod stratml_export;
 mod tree;
 
 pub use error::{ServiceError, ServiceResult};
@@ -36,12 +41,18 @@ use time::Date;
 pub struct App {
     store: Store,
     today: Option<Date>,
+    /// How the open-data catalog names the site and its contact.
+    open_data: std::sync::Arc<opendata::OpenDataSettings>,
 }
 
 impl App {
     /// The application over an open store, on the real calendar.
     pub fn new(store: Store) -> Self {
-        Self { store, today: None }
+        Self {
+            store,
+            today: None,
+            open_data: Default::default(),
+        }
     }
 
     /// The same application with the calendar stopped at `today`, so that

@@ -76,7 +76,9 @@ impl Store {
     /// read transaction so the parts agree with each other.
     pub async fn export_parts(&self, id: PlanId) -> Result<ExportedPlan> {
         let plan_sql = format!("SELECT {PLAN_COLUMNS} FROM plans WHERE id = $1");
-        let node_sql = format!("SELECT {NODE_COLUMNS} FROM nodes WHERE plan_id = $1");
+        let node_sql = format!(
+            "SELECT {NODE_COLUMNS} FROM nodes WHERE plan_id = $1 AND retired_in_revision IS NULL"
+        );
         let people_sql = format!(
             "SELECT id, organization_id, name, email, department_id FROM people WHERE id IN ({REFERENCED_PEOPLE}) \
              ORDER BY name, id"

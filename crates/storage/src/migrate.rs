@@ -55,6 +55,16 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "versions",
         sql: include_str!("../migrations/0006_versions.sql"),
     },
+    Migration {
+        version: 7,
+        name: "publication",
+        sql: include_str!("../migrations/0007_publication.sql"),
+    },
+    Migration {
+        version: 8,
+        name: "revisions",
+        sql: include_str!("../migrations/0008_revisions.sql"),
+    },
 ];
 
 impl Migration {

@@ -29,6 +29,8 @@ macro_rules! bind_node_columns {
     };
 }
 
+pub(crate) use bind_node_columns;
+
 /// Marks a plan's cached statuses as needing a full recomputation: a node was
 /// added, moved, re-weighted or removed (see `rollups.rs`). Run under the
 /// plan's lock, so a rebuild in progress cannot mark the plan current after it.

@@ -111,9 +111,11 @@ impl Store {
         self.delete_versioned(&PLANS, id.0, expected).await
     }
 
-    /// Every node of a plan, unordered.
+    /// Every live node of a plan (not retired by a revision), unordered.
     pub async fn plan_nodes(&self, plan: PlanId) -> Result<Vec<Node>> {
-        let sql = format!("SELECT {NODE_COLUMNS} FROM nodes WHERE plan_id = $1");
+        let sql = format!(
+            "SELECT {NODE_COLUMNS} FROM nodes WHERE plan_id = $1 AND retired_in_revision IS NULL"
+        );
         let rows: Vec<NodeRow> = on_backend!(self, read, pool => sqlx::query_as(&sql).bind(plan.0).fetch_all(pool).await?);
         convert(rows)
     }

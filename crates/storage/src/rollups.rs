@@ -396,7 +396,7 @@ async fn recompute_node(tx: &mut Tx, node: NodeId, today: Date) -> Result<()> {
         let children = sqlx::query_as(
             "SELECT n.weight, r.status, r.score, r.progress, o.status FROM nodes n \
              LEFT JOIN node_rollups r ON r.node_id = n.id LEFT JOIN status_overrides o ON o.node_id = n.id \
-             WHERE n.parent_id = $1",
+             WHERE n.parent_id = $1 AND n.retired_in_revision IS NULL",
         )
         .bind(node.0)
         .fetch_all(&mut *conn)
@@ -481,7 +481,7 @@ type HealthRow = (
 /// cached values, bottom-up, and marks the plan current for `today`.
 async fn rebuild(tx: &mut Tx, plan: PlanId, today: Date) -> Result<()> {
     let (shapes, reports, overrides, cache): RebuildRows = on_tx!(tx, conn => {
-        let shapes = sqlx::query_as("SELECT id, parent_id, level, weight FROM nodes WHERE plan_id = $1")
+        let shapes = sqlx::query_as("SELECT id, parent_id, level, weight FROM nodes WHERE plan_id = $1 AND retired_in_revision IS NULL")
             .bind(plan.0).fetch_all(&mut *conn).await?;
         let reports = sqlx::query_as(
             "SELECT node_id, reported_status, reported_percent FROM node_rollups WHERE plan_id = $1",
@@ -686,7 +686,9 @@ impl Store {
 
     /// The cached status of every node of a plan (call `ensure_rollups` first).
     pub async fn plan_statuses(&self, plan: PlanId) -> Result<Vec<NodeStatus>> {
-        let sql = format!("{STATUS_SELECT} WHERE n.plan_id = $1 ORDER BY n.id");
+        let sql = format!(
+            "{STATUS_SELECT} WHERE n.plan_id = $1 AND n.retired_in_revision IS NULL ORDER BY n.id"
+        );
         let rows: Vec<StatusRow> = on_backend!(self, read, pool => {
             sqlx::query_as(&sql).bind(plan.0).fetch_all(pool).await?
         });

@@ -11,7 +11,10 @@ mod measures;
 mod outline;
 mod overdue;
 mod plans;
+pub(crate) mod publish;
+pub(crate) mod report;
 mod restore;
+pub(crate) mod revisions;
 mod serve;
 mod status;
 mod table;
@@ -70,6 +73,12 @@ async fn dispatch(app: &App, settings: &Settings) -> CliResult {
         Task::CreateToken(token) => accounts::token(&app, token, &mut stdout()).await,
         Task::Backup(backup) => backup::run(&app, backup, &mut stdout()).await,
         Task::Restore(restore) => restore::run(&app, restore, &mut stdout()).await,
+        Task::Report(report) => report::run(&app, report, &mut stdout()).await,
+        Task::Revise(args) => revisions::revise(&app, args, &mut stdout()).await,
+        Task::Revisions(args) => revisions::list(&app, args, &mut stdout()).await,
+        Task::Diff(args) => revisions::diff(&app, args, &mut stdout()).await,
+        Task::Publish(args) => publish::publish(&app, args, &mut stdout()).await,
+        Task::Unpublish(args) => publish::unpublish(&app, args, &mut stdout()).await,
     }
 }
 

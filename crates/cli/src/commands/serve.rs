@@ -9,6 +9,7 @@ use tokio::net::TcpListener;
 /// SIGTERM. Then it accepts no more connections, lets the requests in
 /// progress finish, and closes the database once the last one has.
 pub async fn run(app: &App, settings: &Serve) -> CliResult {
+    let app = &app.clone().with_open_data(settings.open_data.clone());
     if settings.load_sample
         && let Some(plan) = app.load_sample_if_empty().await?
     {

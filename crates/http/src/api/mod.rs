@@ -12,6 +12,8 @@ pub mod nodes;
 pub mod organizations;
 pub mod people;
 pub mod plans;
+pub mod publication;
+pub mod revisions;
 pub mod tags;
 
 use axum::Router;
@@ -279,6 +281,7 @@ pub fn routes() -> Router<App> {
         .merge(departments::routes())
         .merge(people::routes())
         .merge(plans::routes())
+        .merge(revisions::routes())
         .merge(nodes::routes())
         .merge(tags::routes())
         .merge(alignments::routes())
@@ -288,6 +291,7 @@ pub fn routes() -> Router<App> {
         .merge(evidence::routes())
         .merge(imports::routes())
         .merge(audit::routes())
+        .merge(publication::routes())
         .fallback(not_found)
 }
 

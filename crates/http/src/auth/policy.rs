@@ -37,6 +37,22 @@ pub fn is_public(method: &Method, template: &str) -> bool {
             | ("GET", "/login")
             | ("POST", "/login")
             | ("GET", "/static/{file}")
+            // The public portal (crate::pages::public): published content only.
+            | ("GET", "/public" | "/public/plans/{key}" | "/public/plans/{key}/nodes/{node}")
+            // Open data of published plans (crate::opendata); harvesters' link
+            // checkers ask with HEAD.
+            | ("GET" | "HEAD", "/data.json")
+            | (
+                "GET" | "HEAD",
+                "/public/plans/{key}/nodes.csv"
+                    | "/public/plans/{key}/nodes.json"
+                    | "/public/plans/{key}/measures.csv"
+                    | "/public/plans/{key}/measures.json"
+                    | "/public/plans/{key}/observations.csv"
+                    | "/public/plans/{key}/observations.json"
+            )
+            // The published plan as StratML (crate::pages::public::stratml).
+            | ("GET", "/public/plans/{key}/plan.stratml.xml")
     )
 }
 
@@ -112,6 +128,9 @@ pub async fn needs(
         ) => vec![Directory],
 
         ("PUT" | "DELETE", "/api/v1/plans/{id}") => vec![Plan(PlanId(id()?))],
+        ("POST", "/api/v1/plans/{id}/revisions") => vec![Plan(PlanId(id()?))],
+        ("PUT" | "DELETE", "/api/v1/plans/{id}/publication") => vec![Plan(PlanId(id()?))],
+        ("PUT" | "DELETE", "/api/v1/nodes/{id}/publication") => vec![Beneath(NodeId(id()?))],
 
         ("POST", "/api/v1/nodes") => match (body_id("parent_id"), body_id("plan_id")) {
             (Some(parent), _) => vec![Beneath(NodeId(parent))],

@@ -12,7 +12,7 @@ use axum::routing::get;
 use lodestar_services::App;
 
 /// Every style sheet, in cascade order; printing rules come last.
-const STYLESHEET: &str = concat!(
+pub(crate) const STYLESHEET: &str = concat!(
     include_str!("../../static/css/base.css"),
     include_str!("../../static/css/dashboard.css"),
     include_str!("../../static/css/roadmap.css"),
@@ -20,6 +20,7 @@ const STYLESHEET: &str = concat!(
     include_str!("../../static/css/node.css"),
     include_str!("../../static/css/forms.css"),
     include_str!("../../static/css/imports.css"),
+    include_str!("../../static/css/report.css"),
     include_str!("../../static/css/print.css"),
 );
 

@@ -56,6 +56,8 @@ pub(crate) enum Section {
     Explorer,
     /// Initiatives on a timeline.
     Roadmap,
+    /// The plan's revisions and what changed between them.
+    Revisions,
     /// A page inside the plan that is none of the above (a node, a form).
     Inside,
 }
@@ -78,6 +80,7 @@ impl PlanNav {
             Section::Dashboard => "dashboard",
             Section::Explorer => "explorer",
             Section::Roadmap => "roadmap",
+            Section::Revisions => "revisions",
             Section::Inside => "",
         };
         if shown == section { "page" } else { "false" }

@@ -19,6 +19,9 @@ mod forms;
 mod imports;
 mod node;
 mod plans;
+mod public;
+pub(crate) mod report_card;
+mod revisions;
 mod roadmap;
 mod search;
 
@@ -42,4 +45,7 @@ pub fn routes() -> Router<App> {
         .merge(search::routes())
         .merge(account::routes())
         .merge(assets::routes())
+        .merge(public::routes())
+        .merge(report_card::routes())
+        .merge(revisions::routes())
 }

@@ -74,6 +74,91 @@ async fn axe_on_the_plan_pages() {
     axe::check(&b, "explorer", &mut found).await;
     b.visit(&format!("/plans/{plan}/roadmap"), "").await;
     axe::check(&b, "roadmap", &mut found).await;
+    b.visit(&format!("/plans/{plan}/report?period=2026"), "")
+        .await;
+    axe::check(&b, "report card", &mut found).await;
+    b.quit().await;
+    axe::assert_none(&found);
+}
+
+/// A plan's revisions and the changes between two of them.
+#[tokio::test]
+async fn axe_on_the_revision_pages() {
+    let s = sample_sqlite().await;
+    let Some(b) = Browser::start(&s).await else {
+        return;
+    };
+    let plan = lodestar_domain::PlanId(s.first_plan_id().await);
+    let mut doc = s.app.export_document(plan).await.unwrap();
+    doc.nodes[0].title = lodestar_domain::Name::parse("Renamed goal").unwrap();
+    doc.nodes[0].children[3].children.pop();
+    s.app
+        .revise_plan(plan, "review.yaml", &doc, Some("annual review"))
+        .await
+        .unwrap();
+    let mut found = Vec::new();
+    b.visit(&format!("/plans/{}/revisions", plan.0), "Revisions")
+        .await;
+    axe::check(&b, "revisions", &mut found).await;
+    b.visit(&format!("/plans/{}/diff?from=1&to=2", plan.0), "Changes")
+        .await;
+    axe::check(&b, "revision diff", &mut found).await;
+    b.quit().await;
+    axe::assert_none(&found);
+}
+
+/// The public portal, as an anonymous visitor (the session cookie dropped):
+/// the published plans, a plan's dashboard, a goal and an initiative, and
+/// the 404 for something unpublished.
+#[tokio::test]
+async fn axe_on_the_public_pages() {
+    let s = sample_sqlite().await;
+    let Some(b) = Browser::start(&s).await else {
+        return;
+    };
+    let plan = s
+        .app
+        .store()
+        .get_plan(lodestar_domain::PlanId(s.first_plan_id().await))
+        .await
+        .unwrap();
+    s.app.publish_plan(plan.id).await.unwrap();
+    b.client.delete_all_cookies().await.unwrap();
+    let key = plan.key.to_string();
+    let mut found = Vec::new();
+    let pages = [
+        ("/public".to_owned(), "Published plans", "public plans list"),
+        (
+            format!("/public/plans/{key}"),
+            "Harbor Falls",
+            "public dashboard",
+        ),
+        (
+            format!("/public/plans/{key}/nodes/{}", s.node_id("1").await),
+            "1",
+            "public goal page",
+        ),
+        (
+            format!("/public/plans/{key}/nodes/{}", s.node_id("1.1.1").await),
+            "1.1.1",
+            "public initiative page",
+        ),
+        (
+            "/public/plans/no-such-plan".to_owned(),
+            "Not found",
+            "public not found",
+        ),
+    ];
+    for (path, h1, page) in pages {
+        b.go(&path).await;
+        let heading = b.h1().await;
+        assert!(heading.contains(h1), "{page}: h1 “{heading}”");
+        assert!(
+            !b.has("//form[@action='/logout']").await,
+            "{page}: shows account controls"
+        );
+        axe::check(&b, page, &mut found).await;
+    }
     b.quit().await;
     axe::assert_none(&found);
 }

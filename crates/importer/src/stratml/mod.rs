@@ -6,6 +6,10 @@
 //! values become guiding principles. Part 2 performance indicators become
 //! measures of the objective (or goal) holding them, and their actual
 //! results values to record (the `indicator` module states the rules).
+//! An objective whose code extends the one before it (`1.1.2` after `1.1`)
+//! goes beneath it, and an objective with its goal's name and sequence
+//! indicator holds the goal's own indicators: that is how Lodestar's StratML
+//! export writes deeper levels and goal measures within the schemas.
 //! Elements are matched by local name, so a document reads the same with or
 //! without a namespace prefix and with either part's namespace.
 
@@ -124,11 +128,14 @@ impl Reader {
         if !stakeholders.is_empty() {
             notes.push(format!("Stakeholders: {}.", stakeholders.join(", ")));
         }
+        let (own, objectives): (Vec<&Element>, Vec<&Element>) = element
+            .all("Objective")
+            .partition(|o| depth == 0 && holds_goals_indicators(element, o));
         let measures = element
             .all("PerformanceIndicator")
+            .chain(own.iter().flat_map(|o| o.all("PerformanceIndicator")))
             .filter_map(|i| self.indicators.measure(i))
             .collect();
-        let objectives: Vec<&Element> = element.all("Objective").collect();
         if depth >= MAX_NESTING && !objectives.is_empty() {
             self.warnings.push(Warning::at(
                 element.line,
@@ -139,7 +146,10 @@ impl Reader {
             .into_iter()
             .take_while(|_| depth < MAX_NESTING)
             .filter_map(|o| self.node(o, code.as_deref(), depth + 1))
-            .collect();
+            .fold(Vec::new(), |mut siblings, node| {
+                nest_by_code(&mut siblings, node, depth + 1);
+                siblings
+            });
         Some(RawNode {
             code,
             title,
@@ -245,6 +255,34 @@ fn code_within(raw: &str, parent: Option<&str>) -> Option<String> {
     })
 }
 
+/// Whether `objective` only carries `goal`'s own performance indicators, as
+/// Lodestar's export writes them (Part 2 gives goals no indicators): it has
+/// the goal's name and sequence indicator, and no objectives of its own.
+fn holds_goals_indicators(goal: &Element, objective: &Element) -> bool {
+    let same = |name: &str| {
+        let (g, o) = (goal.text_of(name), objective.text_of(name));
+        g.is_some() && g == o
+    };
+    same("Name") && same("SequenceIndicator") && objective.child("Objective").is_none()
+}
+
+/// Adds `node` after `siblings`, or beneath the last of them (at any depth)
+/// when its code extends that one's: `1.1.2` after `1.1` goes beneath it, so
+/// a plan whose deeper levels were written as a flat list of objectives
+/// comes back as a tree, at most `MAX_NESTING` deep.
+fn nest_by_code(siblings: &mut Vec<RawNode>, node: RawNode, depth: usize) {
+    if depth < MAX_NESTING
+        && let Some(last) = siblings.last_mut()
+        && let (Some(parent), Some(code)) = (&last.code, &node.code)
+        && code
+            .strip_prefix(parent.as_str())
+            .is_some_and(|rest| rest.len() > 1 && rest.starts_with('.'))
+    {
+        return nest_by_code(&mut last.children, node, depth + 1);
+    }
+    siblings.push(node);
+}
+
 /// Years from 1900 to 2200 written as four digits of their own.
 fn years_in(text: &str) -> Vec<i32> {
     text.split(|c: char| !c.is_ascii_digit())
@@ -297,6 +335,33 @@ mod tests {
         assert_eq!(objectives[1].description, None);
         assert_eq!(o.warnings.len(), 2);
         assert_eq!(o.period, Some((2025, 2027)));
+    }
+
+    #[test]
+    fn objectives_nest_by_code_and_a_goal_takes_its_own_indicators() {
+        let indicator = |name: &str| {
+            format!(
+                "<PerformanceIndicator><MeasurementDimension>{name}</MeasurementDimension></PerformanceIndicator>"
+            )
+        };
+        let o = outline(&format!(
+            "<Goal><Name>G</Name><Description/><SequenceIndicator>1</SequenceIndicator>\
+             <Objective><Name>G</Name><SequenceIndicator>1</SequenceIndicator>{}</Objective>\
+             <Objective><Name>A</Name><SequenceIndicator>1.1</SequenceIndicator></Objective>\
+             <Objective><Name>B</Name><SequenceIndicator>1.1.1</SequenceIndicator>{}</Objective>\
+             <Objective><Name>C</Name><SequenceIndicator>1.10</SequenceIndicator></Objective></Goal>",
+            indicator("Uptime"),
+            indicator("Calls")
+        ));
+        let goal = &o.nodes[0];
+        assert_eq!(goal.measures[0].name.as_str(), "Uptime");
+        let titles: Vec<&str> = goal.children.iter().map(|c| c.title.as_str()).collect();
+        assert_eq!(titles, ["A", "C"]);
+        assert_eq!(goal.children[0].children[0].title, "B");
+        assert_eq!(
+            goal.children[0].children[0].measures[0].name.as_str(),
+            "Calls"
+        );
     }
 
     #[test]

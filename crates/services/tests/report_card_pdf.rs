@@ -1,0 +1,93 @@
+//! The sample plan's report card as a PDF, on every backend: a valid PDF
+//! whose text (as `pdftotext` reads it) holds every goal and objective of the
+//! sample with the grade the card gives it.
+//!
+//! The text checks need Debian's poppler-utils (.ci/run installs it); without
+//! it they print a notice and check only that a PDF came out.
+
+use std::io::Write;
+use std::process::{Command, Stdio};
+
+use lodestar_domain::grade::GradingRule;
+use lodestar_services::App;
+use lodestar_storage::testing;
+use time::macros::date;
+
+/// The PDF's text with runs of white space made single spaces, or none when
+/// `pdftotext` is not installed.
+fn pdf_text(pdf: &[u8]) -> Option<String> {
+    let Ok(mut child) = Command::new("pdftotext")
+        .args(["-", "-"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+    else {
+        eprintln!("notice: pdftotext (poppler-utils) is not installed; skipping the text checks");
+        return None;
+    };
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(pdf)
+        .expect("write the PDF");
+    let out = child.wait_with_output().expect("pdftotext runs");
+    assert!(out.status.success(), "pdftotext failed");
+    let text = String::from_utf8(out.stdout).expect("UTF-8 text");
+    Some(text.split_whitespace().collect::<Vec<_>>().join(" "))
+}
+
+#[tokio::test]
+async fn the_sample_report_card_pdf_holds_every_goal_and_grade() {
+    for t in testing::all().await {
+        let app = App::new(t.store.clone()).on_day(date!(2026 - 11 - 16));
+        let plan = app
+            .load_sample_if_empty()
+            .await
+            .unwrap_or_else(|e| panic!("{}: the sample loads: {e}", t.backend))
+            .expect("an empty store gets the sample");
+        let card = app
+            .report_card(plan.id, 2026, &GradingRule::default())
+            .await
+            .expect("the sample's 2026 report card");
+        let pdf = lodestar_report::pdf::render(&card)
+            .unwrap_or_else(|e| panic!("{}: the card typesets: {e}", t.backend));
+        assert!(pdf.starts_with(b"%PDF-"), "{}: not a PDF", t.backend);
+        let Some(text) = pdf_text(&pdf) else { continue };
+        assert!(text.contains(&card.organization), "{}", t.backend);
+        assert!(text.contains("Annual report card 2026"), "{}", t.backend);
+        let overall = format!("Overall grade {}", card.overall.grade.label());
+        assert!(
+            text.contains(&overall),
+            "{}: {overall:?} missing",
+            t.backend
+        );
+        for goal in &card.goals {
+            // Each section reads "<code> <title> Grade <label>".
+            let section = format!(
+                "{} {} Grade {}",
+                goal.code,
+                goal.title,
+                goal.grade.grade.label()
+            );
+            assert!(
+                text.contains(&section),
+                "{}: {section:?} missing:\n{text}",
+                t.backend
+            );
+            for objective in &goal.objectives {
+                let section = format!(
+                    "{} {} Grade {}",
+                    objective.code,
+                    objective.title,
+                    objective.grade.grade.label()
+                );
+                assert!(
+                    text.contains(&section),
+                    "{}: {section:?} missing:\n{text}",
+                    t.backend
+                );
+            }
+        }
+    }
+}
