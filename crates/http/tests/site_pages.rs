@@ -96,21 +96,37 @@ async fn the_account_page_shows_the_role_and_the_accounts_tokens() {
     assert!(admin.contains("/imports/new"), "administrators may import");
 }
 
+/// Sends the account page's password form.
+async fn change_password(
+    server: &Server,
+    current: &str,
+    new: &str,
+    repeat: &str,
+) -> reqwest::Response {
+    let form = [
+        ("current_password", current),
+        ("new_password", new),
+        ("confirm_password", repeat),
+    ];
+    server
+        .http
+        .post(server.url("/account/password"))
+        .form(&form)
+        .send()
+        .await
+        .unwrap()
+}
+
 #[tokio::test]
 async fn changing_the_password_checks_the_current_one_and_the_repeat() {
     for server in Server::all(false).await {
-        let form = [
-            ("current_password", "not the password"),
-            ("new_password", "a brand new long password"),
-            ("confirm_password", "a different long password"),
-        ];
-        let res = server
-            .http
-            .post(server.url("/account/password"))
-            .form(&form)
-            .send()
-            .await
-            .unwrap();
+        let res = change_password(
+            &server,
+            "not the password",
+            "a brand new long password",
+            "a different long password",
+        )
+        .await;
         assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
         let html = res.text().await.unwrap();
         assert!(html.contains("the two new passwords differ"), "{html}");
@@ -120,34 +136,24 @@ async fn changing_the_password_checks_the_current_one_and_the_repeat() {
             "passwords are never echoed"
         );
 
-        let form = [
-            ("current_password", "not the password"),
-            ("new_password", "a brand new long password"),
-            ("confirm_password", "a brand new long password"),
-        ];
-        let res = server
-            .http
-            .post(server.url("/account/password"))
-            .form(&form)
-            .send()
-            .await
-            .unwrap();
+        let res = change_password(
+            &server,
+            "not the password",
+            "a brand new long password",
+            "a brand new long password",
+        )
+        .await;
         assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
         let html = res.text().await.unwrap();
         assert!(html.contains("the current password is not right"), "{html}");
 
-        let form = [
-            ("current_password", "test password of the suite"),
-            ("new_password", "a brand new long password"),
-            ("confirm_password", "a brand new long password"),
-        ];
-        let res = server
-            .http
-            .post(server.url("/account/password"))
-            .form(&form)
-            .send()
-            .await
-            .unwrap();
+        let res = change_password(
+            &server,
+            "test password of the suite",
+            "a brand new long password",
+            "a brand new long password",
+        )
+        .await;
         assert_eq!(res.status(), StatusCode::SEE_OTHER, "{}", server.backend);
         assert_eq!(res.headers()["location"], "/account?changed=1");
         let signed_in = server
