@@ -104,7 +104,16 @@ fn allowed(method: &str, template: &str) -> &'static [Who] {
             | "/public/plans/{key}/plan.stratml.xml",
         ) => EVERYONE,
         // The public portal: for anyone (404 while unpublished).
-        ("GET", "/public" | "/public/plans/{key}" | "/public/plans/{key}/nodes/{node}") => EVERYONE,
+        (
+            "GET",
+            "/public"
+            | "/public/plans/{key}"
+            | "/public/plans/{key}/nodes/{node}"
+            | "/public/plans/{key}/report"
+            | "/public/plans/{key}/report.md"
+            | "/public/plans/{key}/report.csv"
+            | "/public/plans/{key}/report.pdf",
+        ) => EVERYONE,
         ("GET", _) => SIGNED_IN,
         ("POST", "/account/password") => OWN,
         ("POST", "/imports" | "/imports/{id}" | "/imports/{id}/confirm") => EDITORS,
@@ -448,6 +457,10 @@ async fn routes(server: &Server) -> BTreeSet<(String, String)> {
         ("GET", "/public/plans/{key}"),
         ("GET", "/public/plans/{key}/nodes/{node}"),
         ("GET", "/public/plans/{key}/plan.stratml.xml"),
+        ("GET", "/public/plans/{key}/report"),
+        ("GET", "/public/plans/{key}/report.md"),
+        ("GET", "/public/plans/{key}/report.csv"),
+        ("GET", "/public/plans/{key}/report.pdf"),
     ] {
         routes.insert((m.to_owned(), p.to_owned()));
     }

@@ -3,11 +3,12 @@
 //! node beneath it, an unpublished plan, people's names and e-mail
 //! addresses, help-needed text, an override reason, an evidence narrative, a
 //! value's note), the plan is published, and every public page and download
-//! is crawled as an anonymous visitor.
+//! is crawled as an anonymous visitor, the report card's PDF read as text.
 
 mod common;
 
 use common::Server;
+use lodestar_report::testing::pdf_text;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 use std::collections::{BTreeSet, VecDeque};
@@ -252,13 +253,24 @@ async fn crawl(s: &Server) -> Vec<(String, String)> {
         }
         let res = s.anonymous.get(s.url(&path)).send().await.unwrap();
         let status = res.status();
-        let body = res.text().await.unwrap();
+        let bytes = res.bytes().await.unwrap();
         assert_eq!(
             status,
             StatusCode::OK,
             "{}: {path} is linked but answers {status}",
             s.backend
         );
+        // A PDF is read as its text; without pdftotext its pages go unchecked (a notice says so).
+        let body = if path.ends_with(".pdf") {
+            assert!(
+                bytes.starts_with(b"%PDF-"),
+                "{}: {path} is not a PDF",
+                s.backend
+            );
+            pdf_text(&bytes).unwrap_or_default()
+        } else {
+            String::from_utf8(bytes.to_vec()).expect("public pages are UTF-8")
+        };
         queue.extend(links(&body));
         pages.push((path, body));
     }
@@ -283,6 +295,25 @@ async fn nothing_unpublished_appears_on_any_public_page_or_download() {
         assert!(
             paths.iter().filter(|p| p.contains("/nodes/")).count() > 10,
             "{}: {paths:?}",
+            s.backend
+        );
+        for report in ["report", "report.md", "report.csv", "report.pdf"] {
+            let path = format!("/public/plans/{}/{report}", planted.key);
+            assert!(
+                paths.contains(&path.as_str()),
+                "{}: {path} not crawled: {paths:?}",
+                s.backend
+            );
+        }
+        // The report card quotes the at-risk check-in's public text as a concern.
+        let report = &pages
+            .iter()
+            .find(|(p, _)| p.ends_with("/report"))
+            .expect("the report card was crawled")
+            .1;
+        assert!(
+            report.contains("Public progress text"),
+            "{}: {report}",
             s.backend
         );
         assert!(

@@ -227,3 +227,63 @@ async fn only_plan_editors_and_administrators_publish_and_an_unknown_node_is_404
         assert!(page.contains("no published page"), "{}: {page}", s.backend);
     }
 }
+
+/// The rows of a report card's CSV, header left out.
+fn card_rows(csv: &str) -> Vec<String> {
+    csv.lines().skip(1).map(str::to_owned).collect()
+}
+
+#[tokio::test]
+async fn the_public_report_card_grades_published_work_only() {
+    for s in Server::all_with_sample_data().await {
+        let (status, _) = anonymous(&s, "/public/plans/harbor-falls-it-2025/report").await;
+        assert_eq!(status, StatusCode::NOT_FOUND, "{}: unpublished", s.backend);
+        let (plan, key) = publish(&s).await;
+        let (status, internal) = s
+            .text(&format!("/plans/{plan}/report.csv?period=2026"))
+            .await;
+        assert_eq!(status, StatusCode::OK, "{}", s.backend);
+        let internal = card_rows(&internal);
+        let public_csv = format!("/public/plans/{key}/report.csv?period=2026");
+
+        // With nothing withheld, the public card is the internal one.
+        let (status, public) = anonymous(&s, &public_csv).await;
+        assert_eq!(status, StatusCode::OK, "{}: {public}", s.backend);
+        assert_eq!(card_rows(&public), internal, "{}", s.backend);
+
+        // Withholding goal 1 takes it and its objectives out; the other goals keep their grades.
+        let goal = s.node_id("1").await;
+        assert_eq!(
+            s.delete(&format!("/api/v1/nodes/{goal}/publication")).await,
+            StatusCode::OK
+        );
+        let (_, public) = anonymous(&s, &public_csv).await;
+        let outside_goal_1: Vec<String> = internal
+            .iter()
+            .filter(|r| !r.starts_with("goal,1,") && !r.starts_with("objective,1."))
+            .cloned()
+            .collect();
+        assert!(outside_goal_1.len() < internal.len(), "{}", s.backend);
+        assert_eq!(card_rows(&public), outside_goal_1, "{}", s.backend);
+        let (_, page) = anonymous(&s, &format!("/public/plans/{key}/report?period=2026")).await;
+        assert_nothing_inline(&page);
+        assert!(page.contains("Overall grade: "), "{}", s.backend);
+        let (_, withheld) = s.get(&format!("/api/v1/nodes/{goal}")).await;
+        let title = withheld["title"].as_str().unwrap();
+        assert!(
+            !page.contains(&common::escaped(title)),
+            "{}: {title}",
+            s.backend
+        );
+
+        // A year the plan does not cover, or not a year, is a 400 that says why.
+        let (status, body) =
+            anonymous(&s, &format!("/public/plans/{key}/report?period=1999")).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{}", s.backend);
+        assert!(body.contains("outside the plan"), "{}: {body}", s.backend);
+        let (status, body) =
+            anonymous(&s, &format!("/public/plans/{key}/report.pdf?period=next")).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{}", s.backend);
+        assert!(body.contains("is not a year"), "{}: {body}", s.backend);
+    }
+}

@@ -5,9 +5,6 @@
 //! The `pdftotext` checks need Debian's poppler-utils (.ci/run installs it);
 //! without it they print a notice and check only the PDF header.
 
-use std::io::Write;
-use std::process::{Command, Stdio};
-
 use lodestar_domain::grade::{Grade, GradeScale, Graded};
 use lodestar_domain::report_card::{
     GoalCard, MeasureLine, Narrative, ObjectiveCard, Recommendation, RecommendationKind,
@@ -16,6 +13,7 @@ use lodestar_domain::report_card::{
 use lodestar_domain::status::Health;
 use lodestar_domain::{CalendarDate, ProgressStatus};
 use lodestar_report::pdf::render;
+use lodestar_report::testing::pdf_text;
 
 fn date(s: &str) -> CalendarDate {
     s.parse().expect("a valid date")
@@ -203,34 +201,6 @@ fn card() -> ReportCard {
             Recommendation { kind: RecommendationKind::NoMeasure, code: "2.1".into(), title: "Put the top 20 permits online".into(), text: "Add a measure so progress can be graded.".into() },
         ],
     }
-}
-
-/// The PDF's text with runs of white space made single spaces, or none when
-/// `pdftotext` is not installed.
-fn pdf_text(pdf: &[u8]) -> Option<String> {
-    let child = Command::new("pdftotext")
-        .args(["-", "-"])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .spawn();
-    let Ok(mut child) = child else {
-        eprintln!("notice: pdftotext (poppler-utils) is not installed; skipping the text checks");
-        return None;
-    };
-    child
-        .stdin
-        .take()
-        .expect("stdin")
-        .write_all(pdf)
-        .expect("write the PDF");
-    let out = child.wait_with_output().expect("pdftotext runs");
-    assert!(
-        out.status.success(),
-        "pdftotext failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let text = String::from_utf8(out.stdout).expect("UTF-8 text");
-    Some(text.split_whitespace().collect::<Vec<_>>().join(" "))
 }
 
 #[test]

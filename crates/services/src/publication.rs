@@ -6,10 +6,13 @@
 //! [`PublicPlan`] built from public fields only (no people, no e-mail
 //! addresses, no help-needed text, no override reasons, no evidence
 //! narratives, no observation notes, no check-in links or corrections), and
-//! every public page and download is drawn from that value. What is and is not
+//! every public page and download is drawn from that value; the public report
+//! card ([`App::public_report_card`]) keeps the same nodes. What is and is not
 //! published is documented in docs/open-data.md.
 
 use crate::{App, ServiceError, ServiceResult};
+use lodestar_domain::grade::GradingRule;
+use lodestar_domain::report_card::ReportCard;
 use lodestar_domain::status::Health;
 use lodestar_domain::*;
 use serde::Serialize;
@@ -179,6 +182,16 @@ pub struct PublicObservation {
     pub source: Option<Name>,
 }
 
+/// A published plan's report card for one year, with the years a report
+/// card may be asked for.
+#[derive(Debug, Clone)]
+pub struct PublicReportCard {
+    /// The card, drawn from published content only.
+    pub card: ReportCard,
+    /// The plan's period: report cards cover the year before it to its last.
+    pub plan_period: Period,
+}
+
 /// A published plan as the portal's front page lists it.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct PublicPlanSummary {
@@ -218,6 +231,19 @@ fn not_public(what: &'static str, id: impl ToString) -> ServiceError {
         entity: what,
         id: id.to_string(),
     }
+}
+
+/// The nodes of a published plan the public may see: those not withheld
+/// whose ancestors are all visible (`nodes` in tree order).
+fn public_nodes(nodes: &[crate::NodeReport], withheld: &HashSet<NodeId>) -> HashSet<NodeId> {
+    let mut visible = HashSet::new();
+    for r in nodes {
+        let parent_visible = r.node.parent_id.is_none_or(|p| visible.contains(&p));
+        if parent_visible && !withheld.contains(&r.node.id) {
+            visible.insert(r.node.id);
+        }
+    }
+    visible
 }
 
 fn day(at: time::OffsetDateTime) -> ServiceResult<CalendarDate> {
@@ -280,31 +306,14 @@ impl App {
     /// the only way the public portal and the open-data downloads read a plan.
     /// An unknown key and an unpublished plan give the same `NotFound`.
     pub async fn public_plan(&self, key: &str) -> ServiceResult<PublicPlan> {
-        let parsed = Key::parse(key).map_err(|_| not_public("public plan", key))?;
-        let plan = self
-            .store()
-            .find_plan_by_key(&parsed)
-            .await?
-            .ok_or_else(|| not_public("public plan", key))?;
-        let Some(published_at) = self.store().plan_published_at(plan.id).await? else {
-            return Err(not_public("public plan", key));
-        };
-        let withheld: HashSet<NodeId> = self
-            .store()
-            .withheld_nodes(plan.id)
-            .await?
-            .into_iter()
-            .collect();
+        let (plan, published_at, withheld) = self.published(key).await?;
         let report = self.plan_status(plan.id).await?;
-        let mut visible: HashSet<NodeId> = HashSet::new();
+        let visible = public_nodes(&report.nodes, &withheld);
         let mut nodes = Vec::new();
         for r in report.nodes {
-            let parent_visible = r.node.parent_id.is_none_or(|p| visible.contains(&p));
-            if !parent_visible || withheld.contains(&r.node.id) {
-                continue;
+            if visible.contains(&r.node.id) {
+                nodes.push(self.public_node(r).await?);
             }
-            visible.insert(r.node.id);
-            nodes.push(self.public_node(r).await?);
         }
         let mut measures = Vec::new();
         for m in report.measures {
@@ -330,6 +339,49 @@ impl App {
             nodes,
             measures,
         })
+    }
+
+    /// The published plan's report card for `year`, drawn from its published
+    /// nodes only: grades count published work and measures, check-ins are
+    /// quoted without help-needed text, and nothing names a person.
+    pub async fn public_report_card(
+        &self,
+        key: &str,
+        year: i32,
+        rule: &GradingRule,
+    ) -> ServiceResult<PublicReportCard> {
+        let (plan, _, withheld) = self.published(key).await?;
+        let facts = self.report_facts(plan.id, year, rule).await?;
+        let visible = public_nodes(&facts.status.nodes, &withheld);
+        let card = self.assemble_report(&facts.published_only(&visible), rule)?;
+        Ok(PublicReportCard {
+            card,
+            plan_period: plan.period,
+        })
+    }
+
+    /// The plan with this key if it is published, when it was, and the
+    /// nodes withheld in it; the same `NotFound` for unknown and unpublished.
+    async fn published(
+        &self,
+        key: &str,
+    ) -> ServiceResult<(Plan, time::OffsetDateTime, HashSet<NodeId>)> {
+        let parsed = Key::parse(key).map_err(|_| not_public("public plan", key))?;
+        let plan = self
+            .store()
+            .find_plan_by_key(&parsed)
+            .await?
+            .ok_or_else(|| not_public("public plan", key))?;
+        let Some(published_at) = self.store().plan_published_at(plan.id).await? else {
+            return Err(not_public("public plan", key));
+        };
+        let withheld = self
+            .store()
+            .withheld_nodes(plan.id)
+            .await?
+            .into_iter()
+            .collect();
+        Ok((plan, published_at, withheld))
     }
 
     async fn public_node(&self, r: crate::NodeReport) -> ServiceResult<PublicNode> {

@@ -5,37 +5,11 @@
 //! The text checks need Debian's poppler-utils (.ci/run installs it); without
 //! it they print a notice and check only that a PDF came out.
 
-use std::io::Write;
-use std::process::{Command, Stdio};
-
 use lodestar_domain::grade::GradingRule;
+use lodestar_report::testing::pdf_text;
 use lodestar_services::App;
 use lodestar_storage::testing;
 use time::macros::date;
-
-/// The PDF's text with runs of white space made single spaces, or none when
-/// `pdftotext` is not installed.
-fn pdf_text(pdf: &[u8]) -> Option<String> {
-    let Ok(mut child) = Command::new("pdftotext")
-        .args(["-", "-"])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .spawn()
-    else {
-        eprintln!("notice: pdftotext (poppler-utils) is not installed; skipping the text checks");
-        return None;
-    };
-    child
-        .stdin
-        .take()
-        .expect("stdin")
-        .write_all(pdf)
-        .expect("write the PDF");
-    let out = child.wait_with_output().expect("pdftotext runs");
-    assert!(out.status.success(), "pdftotext failed");
-    let text = String::from_utf8(out.stdout).expect("UTF-8 text");
-    Some(text.split_whitespace().collect::<Vec<_>>().join(" "))
-}
 
 #[tokio::test]
 async fn the_sample_report_card_pdf_holds_every_goal_and_grade() {

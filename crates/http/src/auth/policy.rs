@@ -53,6 +53,14 @@ pub fn is_public(method: &Method, template: &str) -> bool {
             )
             // The published plan as StratML (crate::pages::public::stratml).
             | ("GET", "/public/plans/{key}/plan.stratml.xml")
+            // The published plan's report card (crate::pages::public::report).
+            | (
+                "GET",
+                "/public/plans/{key}/report"
+                    | "/public/plans/{key}/report.md"
+                    | "/public/plans/{key}/report.csv"
+                    | "/public/plans/{key}/report.pdf"
+            )
     )
 }
 

@@ -108,8 +108,8 @@ async fn axe_on_the_revision_pages() {
 }
 
 /// The public portal, as an anonymous visitor (the session cookie dropped):
-/// the published plans, a plan's dashboard, a goal and an initiative, and
-/// the 404 for something unpublished.
+/// the published plans, a plan's dashboard, a goal and an initiative, the
+/// report card, and the 404 for something unpublished.
 #[tokio::test]
 async fn axe_on_the_public_pages() {
     let s = sample_sqlite().await;
@@ -142,6 +142,11 @@ async fn axe_on_the_public_pages() {
             format!("/public/plans/{key}/nodes/{}", s.node_id("1.1.1").await),
             "1.1.1",
             "public initiative page",
+        ),
+        (
+            format!("/public/plans/{key}/report?period=2026"),
+            "report card 2026",
+            "public report card",
         ),
         (
             "/public/plans/no-such-plan".to_owned(),

@@ -13,7 +13,7 @@ use crate::{App, ServiceResult};
 use lodestar_domain::grade::GradingRule;
 use lodestar_domain::report_card::ReportCard;
 use lodestar_domain::*;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use time::{Date, Month};
 
 /// What the report is assembled from: the plan's statuses and everything
@@ -49,6 +49,18 @@ impl App {
         year: i32,
         rule: &GradingRule,
     ) -> ServiceResult<ReportCard> {
+        let facts = self.report_facts(plan, year, rule).await?;
+        build::assemble(&facts, rule, self.today())
+    }
+
+    /// What the report card of `plan` for `year` is drawn from, once the
+    /// rule and the year are checked.
+    pub(crate) async fn report_facts(
+        &self,
+        plan: PlanId,
+        year: i32,
+        rule: &GradingRule,
+    ) -> ServiceResult<Facts> {
         rule.check()
             .map_err(|m| ValidationError::new("grading rule", m))?;
         let status = self.plan_status(plan).await?;
@@ -112,7 +124,7 @@ impl App {
             .into_iter()
             .filter(|c| c.date.date() <= cut)
             .collect();
-        let facts = Facts {
+        Ok(Facts {
             status,
             organization,
             year,
@@ -120,7 +132,38 @@ impl App {
             cut,
             series,
             checkins,
-        };
-        build::assemble(&facts, rule, today)
+        })
+    }
+
+    /// The report card drawn from published content only (see
+    /// `App::public_report_card`).
+    pub(crate) fn assemble_report(
+        &self,
+        facts: &Facts,
+        rule: &GradingRule,
+    ) -> ServiceResult<ReportCard> {
+        build::assemble(facts, rule, self.today())
+    }
+}
+
+impl Facts {
+    /// Keeps only the nodes in `public`, their measures, values and
+    /// check-ins, and drops every check-in's help-needed text, author and
+    /// links, so a report
+    /// card drawn from what is left holds published content only.
+    pub(crate) fn published_only(mut self, public: &HashSet<NodeId>) -> Self {
+        self.status.nodes.retain(|n| public.contains(&n.node.id));
+        self.status
+            .measures
+            .retain(|m| public.contains(&m.measure.node_id));
+        let kept: HashSet<MeasureId> = self.status.measures.iter().map(|m| m.measure.id).collect();
+        self.series.retain(|id, _| kept.contains(id));
+        self.checkins.retain(|c| public.contains(&c.node_id));
+        for c in &mut self.checkins {
+            c.help_needed = None;
+            c.author_id = None;
+            c.links.clear();
+        }
+        self
     }
 }

@@ -2,10 +2,12 @@
 //! without signing in (docs/open-data.md).
 //!
 //! Handlers here reach the data only through [`Portal`], which offers nothing
-//! but `App::public_plans` and `App::public_plan`: the one place that decides
+//! but `App::public_plans`, `App::public_plan` and `App::public_report_card`,
+//! drawn from the one place that decides
 //! what is public. Unknown, unpublished and withheld things all answer the
 //! same 404, drawn in the public frame.
 
+mod report;
 mod stratml;
 mod views;
 
@@ -50,6 +52,8 @@ impl Portal {
 pub(crate) enum PublicError {
     /// Unknown, unpublished or withheld.
     NotFound,
+    /// A query that asks for something impossible (a year outside the plan), in words.
+    BadRequest(String),
     /// Our fault; logged.
     Internal,
 }
@@ -77,7 +81,7 @@ impl From<askama::Error> for PublicError {
 #[template(path = "public/error.html")]
 struct ErrorPage {
     heading: &'static str,
-    message: &'static str,
+    message: String,
 }
 
 impl IntoResponse for PublicError {
@@ -86,16 +90,17 @@ impl IntoResponse for PublicError {
             Self::NotFound => (
                 StatusCode::NOT_FOUND,
                 "Not found",
-                "There is no published page at this address.",
+                "There is no published page at this address.".to_owned(),
             ),
+            Self::BadRequest(message) => (StatusCode::BAD_REQUEST, "Cannot show this", message),
             Self::Internal => (
                 StatusCode::INTERNAL_SERVER_ERROR,
                 "Error",
-                "Something went wrong on our side; it has been logged.",
+                "Something went wrong on our side; it has been logged.".to_owned(),
             ),
         };
         let page = ErrorPage { heading, message };
-        let body = page.render().unwrap_or_else(|_| message.to_owned());
+        let body = page.render().unwrap_or_else(|_| page.message.clone());
         (status, Html(body)).into_response()
     }
 }
@@ -139,4 +144,8 @@ pub(crate) fn routes() -> Router<App> {
         .route("/public/plans/{key}", get(plan))
         .route("/public/plans/{key}/nodes/{node}", get(node))
         .route("/public/plans/{key}/plan.stratml.xml", get(stratml::plan))
+        .route("/public/plans/{key}/report", get(report::page))
+        .route("/public/plans/{key}/report.md", get(report::markdown))
+        .route("/public/plans/{key}/report.csv", get(report::csv))
+        .route("/public/plans/{key}/report.pdf", get(report::pdf))
 }
