@@ -1,7 +1,7 @@
 //! Times the annual report card of a large plan (issue 7: "a plan of 750
 //! objectives takes under 2 seconds"): 50 goals × 15 objectives, each
 //! objective with 3 initiatives and a quarterly measure with 8 values, on a
-//! fresh SQLite store.
+//! fresh SQLite store; then typesets it as a PDF and prints both times.
 //!
 //! ```text
 //! cargo run --release -p lodestar-services --example report_card_scale -- [OBJECTIVES]
@@ -71,9 +71,15 @@ async fn main() {
         .await
         .expect("report card");
     let built = started.elapsed();
+    let started = Instant::now();
+    let pdf = lodestar_report::pdf::render(&card).expect("typeset");
+    let typeset = started.elapsed();
     println!(
-        "{made} objectives, {} goals: roll-ups {rollups:?}; report card built in {built:?} (overall {} — {})",
+        "{made} objectives, {} goals: roll-ups {rollups:?}; report card built in {built:?}, \
+         typeset in {typeset:?} ({} kB PDF); together {:?} (overall {} — {})",
         card.goals.len(),
+        pdf.len() / 1024,
+        built + typeset,
         card.overall.grade,
         card.overall.basis
     );
