@@ -48,4 +48,6 @@ id_type!(
     UserId,
     /// Identifies an API token.
     TokenId,
+    /// Identifies a project proposal.
+    ProposalId,
 );

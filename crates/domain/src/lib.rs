@@ -23,6 +23,7 @@ pub mod measure;
 pub mod node;
 pub mod org;
 pub mod plan;
+pub mod portfolio;
 pub mod report_card;
 pub mod revision_diff;
 pub mod status;

@@ -37,6 +37,11 @@ pub enum Need {
     PlanMeasures(PlanId),
     /// Scoring proposals: reviewers, plan editors, administrators.
     Review,
+    /// Writing proposals and asking for their moves (create, edit, submit,
+    /// pass a gate, grant an exception): any signed-in account, and API
+    /// tokens with the `admin` scope. The services then check the role each
+    /// step needs (the gate's roles, the configuration's exception roles).
+    Intake,
     /// Accounts and everyone's tokens: administrators.
     Accounts,
 }
@@ -96,7 +101,7 @@ impl App {
         let role = caller.user.role;
         let editor = matches!(role, Role::Administrator | Role::PlanEditor);
         Ok(match need {
-            Need::Public | Need::Read | Need::Own => true,
+            Need::Public | Need::Read | Need::Own | Need::Intake => true,
             Need::Accounts => role == Role::Administrator,
             Need::Directory | Need::Plan(_) | Need::PlanMeasures(_) => editor,
             Need::Review => editor || role == Role::Reviewer,

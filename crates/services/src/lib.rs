@@ -17,6 +17,7 @@ pub mod measures;
 mod milestones;
 pub mod opendata;
 pub mod plan_code;
+pub mod portfolio;
 pub mod publication;
 mod records;
 pub mod report_card;

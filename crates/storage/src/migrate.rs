@@ -65,6 +65,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "revisions",
         sql: include_str!("../migrations/0008_revisions.sql"),
     },
+    Migration {
+        version: 9,
+        name: "portfolio",
+        sql: include_str!("../migrations/0009_portfolio.sql"),
+    },
 ];
 
 impl Migration {

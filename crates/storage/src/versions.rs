@@ -46,6 +46,7 @@ pub(crate) const ALIGNMENTS: Table = Table::new("alignments", "alignment");
 pub(crate) const MEASURES: Table = Table::new("measures", "measure");
 pub(crate) const MILESTONES: Table = Table::new("milestones", "milestone");
 pub(crate) const EVIDENCE: Table = Table::new("evidence", "evidence");
+pub(crate) const PROPOSALS: Table = Table::new("proposals", "proposal");
 /// Check-ins count their corrections in `revision`, which is their version.
 pub(crate) const CHECKINS: Table = Table {
     name: "checkins",
