@@ -16,6 +16,7 @@ mod backend;
 #[macro_use]
 mod tx;
 pub mod backup;
+mod bulk;
 #[macro_use]
 mod versions;
 mod accounts;
@@ -44,6 +45,7 @@ pub use actor::{Actor, acting_as};
 pub use audit::{AuditAction, AuditEntry, AuditFilter};
 pub use backend::Store;
 pub use backup::{BackupError, BackupSummary, Existing, RestoreSummary, TableCount};
+pub use bulk::{BulkCheckIn, BulkObservation, BulkPlan, BulkUser, BulkWriter};
 pub use checkins::CheckInRecord;
 pub use documents::{ExportedPlan, OutgoingLink};
 pub use error::{Result, StorageError, stale_message};

@@ -479,7 +479,7 @@ type HealthRow = (
 
 /// Recomputes every measure's health and every node's status of a plan from
 /// cached values, bottom-up, and marks the plan current for `today`.
-async fn rebuild(tx: &mut Tx, plan: PlanId, today: Date) -> Result<()> {
+pub(crate) async fn rebuild(tx: &mut Tx, plan: PlanId, today: Date) -> Result<()> {
     let (shapes, reports, overrides, cache): RebuildRows = on_tx!(tx, conn => {
         let shapes = sqlx::query_as("SELECT id, parent_id, level, weight FROM nodes WHERE plan_id = $1 AND retired_in_revision IS NULL")
             .bind(plan.0).fetch_all(&mut *conn).await?;
