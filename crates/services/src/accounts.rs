@@ -112,7 +112,7 @@ pub fn random_password() -> String {
 }
 
 /// An argon2id hash of a password that passes the rules, in PHC format.
-fn hash_password(password: &str) -> ServiceResult<String> {
+pub(crate) fn hash_password(password: &str) -> ServiceResult<String> {
     check_password(password).map_err(|m| ValidationError::new("password", m))?;
     let salt = SaltString::generate(&mut OsRng);
     Argon2::default()

@@ -9,6 +9,7 @@
 pub mod accounts;
 pub mod audit;
 pub mod authz;
+pub mod demo_data;
 mod error;
 mod evidence;
 mod execution;
