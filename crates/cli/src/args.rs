@@ -231,6 +231,18 @@ downloads answer 404 like an unknown plan's. The nodes withheld stay withheld fo
 `lodestar publish`."
     )]
     Unpublish(crate::commands::publish::UnpublishArgs),
+
+    /// Fill the database with a deterministic synthetic portfolio (small, city or federal).
+    #[command(
+        long_about = "Generate a synthetic IT strategic-plan portfolio into the database: \
+organizations, people with accounts, plans of goals, objectives and initiatives with owners and \
+dates, measures with targets and values, and check-ins. --scale small|city|federal sets the size \
+(federal: 25 plans, 15,000 initiatives, 1,000,000 values; see docs/demo-data.md). The same \
+--seed, --scale and --as-of give the same portfolio. Everything is written in one transaction: \
+all or nothing. A database that already holds plans is refused unless --force is given. Every \
+account gets one password, printed at the end (or read with --password-stdin)."
+    )]
+    DemoData(crate::commands::demo_data::DemoDataArgs),
 }
 
 /// Arguments of `lodestar backup`.

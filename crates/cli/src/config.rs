@@ -95,6 +95,8 @@ pub enum Task {
     Publish(crate::commands::publish::PublishArgs),
     /// Make a plan private again.
     Unpublish(crate::commands::publish::UnpublishArgs),
+    /// Generate the synthetic demo portfolio.
+    DemoData(crate::commands::demo_data::DemoDataArgs),
 }
 
 /// Settings of `lodestar backup`.
@@ -395,6 +397,7 @@ impl Task {
             Command::Diff(args) => Self::Diff(args),
             Command::Publish(args) => Self::Publish(args),
             Command::Unpublish(args) => Self::Unpublish(args),
+            Command::DemoData(args) => Self::DemoData(args),
             Command::User(UserCommand::Add(args)) => Self::AddUser(AddUser {
                 email: Email::parse(&args.email)
                     .map_err(|e| CliError::failed(format!("EMAIL: {e}")))?,

@@ -4,6 +4,7 @@
 mod accounts;
 mod backup;
 mod checkin;
+pub(crate) mod demo_data;
 mod export;
 mod import;
 mod input;
@@ -79,6 +80,7 @@ async fn dispatch(app: &App, settings: &Settings) -> CliResult {
         Task::Diff(args) => revisions::diff(&app, args, &mut stdout()).await,
         Task::Publish(args) => publish::publish(&app, args, &mut stdout()).await,
         Task::Unpublish(args) => publish::unpublish(&app, args, &mut stdout()).await,
+        Task::DemoData(args) => demo_data::run(&app, args, &mut stdout()).await,
     }
 }
 
