@@ -7,9 +7,9 @@ use lodestar_domain::{CheckIn, NodeId, PlanId};
 use lodestar_services::App;
 use lodestar_services::demo_data::{DemoOptions, DemoProgress, Scale, generate_plan};
 use lodestar_storage::testing::{self, TestStore};
-use lodestar_storage::{CheckInRecord, ObservationInput};
+use lodestar_storage::{Actor, AuditFilter, CheckInRecord, ObservationInput, acting_as};
 use sha2::{Digest, Sha256};
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::fmt::Write;
 use time::Date;
 use time::macros::date;
@@ -290,5 +290,83 @@ async fn the_generated_plans_report_their_status() {
             let report = app.plan_status(plan.id).await.unwrap();
             assert!(!report.nodes.is_empty(), "{}", t.backend);
         }
+    }
+}
+
+/// Per table: how many rows the plan's audit log holds, with which fields,
+/// which of them name a node, and who is named as the actor.
+async fn audit_shape(
+    app: &App,
+    plan: PlanId,
+) -> BTreeMap<String, (usize, Vec<String>, usize, Vec<String>)> {
+    let filter = AuditFilter {
+        plan: Some(plan),
+        ..AuditFilter::default()
+    };
+    let entries = app.store().audit_rows(&filter, 0, 100_000).await.unwrap();
+    let mut out: BTreeMap<String, (usize, Vec<String>, usize, Vec<String>)> = BTreeMap::new();
+    for e in entries {
+        let slot = out
+            .entry(format!("{} {}", e.entity, e.action.as_str()))
+            .or_default();
+        slot.0 += 1;
+        let mut keys: Vec<String> = e
+            .after
+            .as_ref()
+            .and_then(|a| a.as_object())
+            .map(|o| o.keys().cloned().collect())
+            .unwrap_or_default();
+        keys.sort();
+        slot.1 = keys;
+        slot.2 += usize::from(e.node_id.is_some());
+        if !slot.3.contains(&e.actor) {
+            slot.3.push(e.actor);
+        }
+    }
+    out
+}
+
+#[tokio::test]
+async fn the_audit_log_holds_every_generated_row_as_ordinary_writes_log_theirs() {
+    let actor = || Actor {
+        user_id: None,
+        name: "cli:tests".into(),
+    };
+    for (bulk_store, slow_store) in [(testing::sqlite().await, testing::sqlite().await)]
+        .into_iter()
+        .chain(testing::postgres().await.zip(testing::postgres().await))
+    {
+        let bulk = App::new(bulk_store.store.clone()).on_day(AS_OF);
+        let key = generate_plan(Scale::Small, 3, 0, AS_OF)
+            .unwrap()
+            .document
+            .key;
+        acting_as(
+            actor(),
+            bulk.write_demo_data(options(3), "demo password for tests", &mut Quiet),
+        )
+        .await
+        .unwrap();
+        let bulk_plan = bulk
+            .store()
+            .find_plan_by_key(&key)
+            .await
+            .unwrap()
+            .unwrap()
+            .id;
+        let slow = App::new(slow_store.store.clone()).on_day(AS_OF);
+        let slow_plan = acting_as(actor(), write_slowly(&slow)).await;
+        let shape = audit_shape(&bulk, bulk_plan).await;
+        assert!(
+            shape.contains_key("observations insert"),
+            "{}: {shape:?}",
+            bulk_store.backend
+        );
+        assert_eq!(
+            shape,
+            audit_shape(&slow, slow_plan).await,
+            "{}",
+            bulk_store.backend
+        );
     }
 }

@@ -9,8 +9,11 @@
 //! inserts their rows in chunks, seeds the roll-up caches from the values it
 //! wrote, and recomputes each plan's statuses in one pass (the same `rebuild`
 //! a new day triggers). Nothing is visible to others, and nothing stays
-//! behind on failure, until [`BulkWriter::commit`]. The audit triggers stay on:
-//! every row written is logged, like any other write.
+//! behind on failure, until [`BulkWriter::commit`]. Every row written is in
+//! the audit log, like any other write: through the triggers on SQLite, and
+//! on PostgreSQL a table at a time before the commit ([`audit`]).
+
+mod audit;
 
 use crate::plans::json;
 use crate::rows::text;
@@ -86,6 +89,8 @@ pub struct BulkWriter {
     tx: Tx,
     today: Date,
     now: OffsetDateTime,
+    /// PostgreSQL: the audit triggers turned off until the commit logs the rows.
+    audit: Option<audit::Suspended>,
 }
 
 impl std::fmt::Debug for BulkWriter {
@@ -99,10 +104,16 @@ impl std::fmt::Debug for BulkWriter {
 impl Store {
     /// Opens a bulk write whose statuses are computed as of `today`.
     pub async fn bulk_writer(&self, today: Date) -> Result<BulkWriter> {
+        let mut tx = self.begin().await?;
+        let audit = match &mut tx {
+            Tx::Postgres(t) => Some(audit::suspend(t).await?),
+            Tx::Sqlite(_) => None,
+        };
         Ok(BulkWriter {
-            tx: self.begin().await?,
+            tx,
             today,
             now: OffsetDateTime::now_utc(),
+            audit,
         })
     }
 }
@@ -167,7 +178,10 @@ impl BulkWriter {
     }
 
     /// Makes everything written permanent.
-    pub async fn commit(self) -> Result<()> {
+    pub async fn commit(mut self) -> Result<()> {
+        if let (Some(suspended), Tx::Postgres(t)) = (self.audit.take(), &mut self.tx) {
+            audit::resume(t, suspended).await?;
+        }
         self.tx.commit().await
     }
 
