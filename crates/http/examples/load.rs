@@ -15,7 +15,7 @@
 //! Each client loops until the time is up, picking at random: 70% reads (the
 //! plan's tree, a node, a measure's series, the plan's statuses, in equal
 //! parts) and 30% writes (a check-in filed on a leaf, a measure value recorded
-//! for a period no other write uses, and a new title for one of a few "hot"
+//! for a period no other write uses and the measure had no value for, and a new title for one of a few "hot"
 //! nodes that every client edits, read first and sent with `If-Match`; a 409
 //! is counted and retried, not an error). Any other failure is an error.
 //!
@@ -28,7 +28,7 @@
 
 use reqwest::{Client, Method, StatusCode};
 use serde_json::{Value as Json, json};
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::{Duration, Instant};
@@ -115,8 +115,11 @@ struct Target {
     leaves: Vec<i64>,
     hot: Vec<i64>,
     measures: Vec<i64>,
-    /// The next unused period of each measure, as days before today.
+    /// The next period of each measure to try, as days before today.
     next_day: Vec<AtomicU32>,
+    /// The periods each measure already had a value for before the run,
+    /// which a write must not use (it would update, not insert).
+    taken: Vec<HashSet<String>>,
     today: time::Date,
 }
 
@@ -313,8 +316,13 @@ async fn record_value(
     value: f64,
 ) -> Result<(), String> {
     let measure = t.measures[which];
-    let back = t.next_day[which].fetch_add(1, Ordering::Relaxed);
-    let period = (t.today - time::Duration::days(i64::from(back) + 1)).to_string();
+    let period = loop {
+        let back = t.next_day[which].fetch_add(1, Ordering::Relaxed);
+        let day = (t.today - time::Duration::days(i64::from(back) + 1)).to_string();
+        if !t.taken[which].contains(&day) {
+            break day;
+        }
+    };
     let path = format!("/api/v1/measures/{measure}/observations");
     let body = json!({"period": period, "value": value, "note": "load test"});
     let answer = timed(tally, VALUE, t.call(Method::POST, &path, Some(&body), None)).await?;
@@ -391,6 +399,7 @@ async fn prepare(args: &Args) -> Result<Target, String> {
         hot: Vec::new(),
         measures: Vec::new(),
         next_day: Vec::new(),
+        taken: Vec::new(),
         today: time::OffsetDateTime::now_utc().date(),
     };
     let plans = target.read("/api/v1/plans").await?.body;
@@ -435,6 +444,19 @@ async fn prepare(args: &Args) -> Result<Target, String> {
         return Err("the plan has no measure that takes values".into());
     }
     target.next_day = target.measures.iter().map(|_| AtomicU32::new(0)).collect();
+    for &m in &target.measures {
+        let series = target
+            .read(&format!("/api/v1/measures/{m}/observations"))
+            .await?
+            .body;
+        let taken = series
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|p| p["period"].as_str().map(str::to_owned))
+            .collect();
+        target.taken.push(taken);
+    }
     Ok(target)
 }
 
