@@ -243,6 +243,45 @@ all or nothing. A database that already holds plans is refused unless --force is
 account gets one password, printed at the end (or read with --password-stdin)."
     )]
     DemoData(crate::commands::demo_data::DemoDataArgs),
+
+    // Portfolio governance (issue 8); see docs/portfolio.md.
+    /// Write, submit, list, show, and move project proposals through stage gates.
+    #[command(
+        subcommand,
+        long_about = "Work with proposals (requests for IT projects and purchases): \
+`add FILE` writes a draft from a YAML or JSON file, `submit ID` sends it for review (refused \
+unless it is tied to an objective of an active plan or carries an exception), `list` and \
+`show ID` read them, `exception ID` grants an exception to the tie rule, and `move ID --to \
+STAGE` passes a stage gate. Steps that depend on a role act as the account --as EMAIL names \
+(or LODESTAR_AS); its role is checked as the web application checks it. See docs/portfolio.md."
+    )]
+    Proposal(crate::commands::proposals::ProposalCommand),
+
+    /// Rank the proposals and show the cut line against capacity and budget.
+    #[command(
+        long_about = "Rank the proposals waiting for a decision by weighted score \
+and fill them greedily, best first, into the staff hours and budget left after committed \
+work: each is in or out of the cut line, with the reason (what it uses, or its first \
+shortfall). --json writes the whole portfolio as JSON."
+    )]
+    Portfolio(crate::commands::portfolio::PortfolioArgs),
+
+    /// Staff capacity per role per month against committed work; `capacity set` records it.
+    #[command(
+        long_about = "Show, for every staff role and month from --from to --to, \
+the hours available, the hours approved and in-flight proposals need, and what is left; \
+over-allocated months are marked. `lodestar capacity set ROLE MONTH HOURS` records the \
+hours a role has available in a month."
+    )]
+    Capacity(crate::commands::portfolio::CapacityArgs),
+
+    /// The budget roll-up by fiscal year, goal and objective; `budget set` records a budget.
+    #[command(
+        long_about = "Show committed proposals' costs by fiscal year, capital \
+versus operating, against each year's budget, and by goal and objective. `lodestar budget \
+set FY --capital X --operating Y` records a fiscal year's budget (dollars)."
+    )]
+    Budget(crate::commands::portfolio::BudgetArgs),
 }
 
 /// Arguments of `lodestar backup`.
@@ -688,5 +727,46 @@ mod tests {
         };
         assert_eq!(serve.bind, "127.0.0.1:8080".parse().unwrap());
         assert!(serve.no_sample);
+    }
+
+    #[test]
+    fn capacity_shows_a_range_or_sets_one_month_but_not_both() {
+        use crate::commands::portfolio::CapacityCommand;
+        let cli = Cli::try_parse_from([
+            "lodestar", "capacity", "--from", "2026-01", "--to", "2027-12",
+        ])
+        .unwrap();
+        let Command::Capacity(shown) = cli.command else {
+            panic!("{:?}", cli.command)
+        };
+        assert_eq!(
+            (shown.from.as_deref(), shown.to.as_deref()),
+            (Some("2026-01"), Some("2027-12"))
+        );
+        let cli =
+            Cli::try_parse_from(["lodestar", "capacity", "set", "developer", "2026-03", "160"])
+                .unwrap();
+        let Command::Capacity(set) = cli.command else {
+            panic!("{:?}", cli.command)
+        };
+        assert!(matches!(
+            set.set,
+            Some(CapacityCommand::Set { hours: 160, .. })
+        ));
+        let err = Cli::try_parse_from(["lodestar", "capacity", "--from", "2026-01"]).unwrap_err();
+        assert_eq!(err.exit_code(), 2, "--to is needed too");
+    }
+
+    #[test]
+    fn moving_a_proposal_names_the_acting_account() {
+        if std::env::var_os("LODESTAR_AS").is_some() {
+            return; // the environment names the account already
+        }
+        let err = Cli::try_parse_from([
+            "lodestar", "proposal", "move", "7", "--to", "approved", "--reason", "ok",
+        ])
+        .unwrap_err();
+        assert_eq!(err.exit_code(), 2, "--as is required");
+        assert!(err.to_string().contains("--as <EMAIL>"), "{err}");
     }
 }

@@ -97,6 +97,14 @@ pub enum Task {
     Unpublish(crate::commands::publish::UnpublishArgs),
     /// Generate the synthetic demo portfolio.
     DemoData(crate::commands::demo_data::DemoDataArgs),
+    /// Work with proposals.
+    Proposal(crate::commands::proposals::ProposalCommand),
+    /// Show the ranked portfolio.
+    Portfolio(crate::commands::portfolio::PortfolioArgs),
+    /// Show or record capacity.
+    Capacity(crate::commands::portfolio::CapacityArgs),
+    /// Show the budget roll-up or record a budget.
+    Budget(crate::commands::portfolio::BudgetArgs),
 }
 
 /// Settings of `lodestar backup`.
@@ -398,6 +406,10 @@ impl Task {
             Command::Publish(args) => Self::Publish(args),
             Command::Unpublish(args) => Self::Unpublish(args),
             Command::DemoData(args) => Self::DemoData(args),
+            Command::Proposal(args) => Self::Proposal(args),
+            Command::Portfolio(args) => Self::Portfolio(args),
+            Command::Capacity(args) => Self::Capacity(args),
+            Command::Budget(args) => Self::Budget(args),
             Command::User(UserCommand::Add(args)) => Self::AddUser(AddUser {
                 email: Email::parse(&args.email)
                     .map_err(|e| CliError::failed(format!("EMAIL: {e}")))?,

@@ -43,6 +43,14 @@ use utoipa::{Modify, OpenApi};
         crate::auth::routes::sign_in, crate::auth::routes::current, crate::auth::routes::sign_out, crate::auth::routes::change_password,
         crate::auth::routes::tokens, crate::auth::routes::create_token, crate::auth::routes::revoke_token,
         crate::auth::routes::users, crate::auth::routes::create_user, crate::auth::routes::update_user,
+        // Portfolio governance (issue 8).
+        crate::api::portfolio::proposals::list, crate::api::portfolio::proposals::show, crate::api::portfolio::proposals::create,
+        crate::api::portfolio::proposals::update, crate::api::portfolio::proposals::submit, crate::api::portfolio::proposals::grant_exception,
+        crate::api::portfolio::proposals::score, crate::api::portfolio::proposals::pass_gate,
+        crate::api::portfolio::reports::portfolio, crate::api::portfolio::reports::exceptions,
+        crate::api::portfolio::resources::capacity, crate::api::portfolio::resources::set_capacity,
+        crate::api::portfolio::resources::budgets, crate::api::portfolio::resources::set_budgets, crate::api::portfolio::resources::rollup,
+        crate::api::portfolio::governance::show, crate::api::portfolio::governance::update,
     ),
     components(schemas(plans::ExportFormat)),
     modifiers(&SecurityAddon),
@@ -53,6 +61,7 @@ use utoipa::{Modify, OpenApi};
         (name = "measures", description = "Measures (KPIs), their targets and values, and CSV import"),
         (name = "accounts", description = "Signing in and out, passwords, API tokens and (for administrators) accounts"),
         (name = "publication", description = "Publishing plans and withholding nodes for the public portal and open data"),
+        (name = "portfolio", description = "Portfolio governance: proposals tied to the plan, scoring, stage gates, the ranked portfolio with its cut line, capacity and budgets"),
         (name = "imports", description = "Plan documents (text, Markdown, PDF, Word, StratML, plan-as-code) read into draft plans, reviewed and confirmed"),
     )
 )]

@@ -79,6 +79,19 @@ const REPORT_ON_NODE: &[Who] = &[Owner, Sponsor, Editor, Admin];
 const RECORD_VALUES: &[Who] = &[Owner, Sponsor, Editor, Admin, MetricsToken];
 const PLAN_VALUES: &[Who] = &[Editor, Admin, MetricsToken];
 const ADMINS: &[Who] = &[Admin];
+/// Portfolio intake (issue 8): any signed-in account, tokens with the admin scope.
+const INTAKE: &[Who] = &[
+    Viewer,
+    Reviewer,
+    OtherSponsor,
+    OtherOwner,
+    Owner,
+    Sponsor,
+    Editor,
+    Admin,
+];
+/// Scoring proposals (issue 8).
+const REVIEWERS: &[Who] = &[Reviewer, Editor, Admin];
 
 /// Who the table says may call `method template`.
 fn allowed(method: &str, template: &str) -> &'static [Who] {
@@ -114,12 +127,27 @@ fn allowed(method: &str, template: &str) -> &'static [Who] {
             | "/public/plans/{key}/report.csv"
             | "/public/plans/{key}/report.pdf",
         ) => EVERYONE,
+        // Portfolio pages (issue 8): the intake form for whoever may write
+        // proposals; the fixture's proposal is the administrator's, so its
+        // edit form is for its author, plan editors and administrators.
+        ("GET", "/proposals/new") => INTAKE,
+        ("GET", "/proposals/{id}/edit") => EDITORS,
         ("GET", _) => SIGNED_IN,
         ("POST", "/account/password") => OWN,
         ("POST", "/imports" | "/imports/{id}" | "/imports/{id}/confirm") => EDITORS,
         ("POST", "/nodes/{id}/edit" | "/nodes/{id}/measures") => BENEATH_GOAL_1,
         ("POST", "/nodes/{id}/checkins") => REPORT_ON_NODE,
         ("POST", "/measures/{id}/observations") => RECORD_VALUES,
+        // Portfolio forms (issue 8): past the gate, the JSON body sent here
+        // is refused as not a form (415) before any role is checked.
+        (
+            "POST",
+            "/proposals"
+            | "/proposals/{id}/edit"
+            | "/proposals/{id}/gate"
+            | "/proposals/{id}/exception",
+        ) => INTAKE,
+        ("POST", "/proposals/{id}/scores") => REVIEWERS,
         ("DELETE", "/api/v1/session")
         | ("POST", "/api/v1/session/password" | "/api/v1/tokens" | "/logout") => OWN,
         ("DELETE", "/api/v1/tokens/{id}") => OWN,
@@ -165,6 +193,19 @@ fn allowed(method: &str, template: &str) -> &'static [Who] {
         ("POST", "/api/v1/measures/{id}/observations") => RECORD_VALUES,
         ("POST", "/api/v1/plans/{id}/observations")
         | ("DELETE", "/api/v1/plans/{id}/observations/{observation_id}") => PLAN_VALUES,
+        // Portfolio governance API (issue 8). The fixture's proposal is the
+        // administrator's draft: submitting someone else's proposal is for
+        // plan editors and administrators (the service refuses the others).
+        // The other writes get an empty body, refused as such past the gate.
+        ("POST", "/api/v1/proposals") => INTAKE,
+        ("PUT", "/api/v1/proposals/{id}" | "/api/v1/proposals/{id}/exception") => INTAKE,
+        ("POST", "/api/v1/proposals/{id}/transitions") => INTAKE,
+        ("POST", "/api/v1/proposals/{id}/submit") => EDITORS,
+        ("POST", "/api/v1/proposals/{id}/scores") => REVIEWERS,
+        ("PUT", "/api/v1/organizations/{id}/capacity" | "/api/v1/organizations/{id}/budgets") => {
+            EDITORS
+        }
+        ("PUT", "/api/v1/organizations/{id}/governance") => ADMINS,
         other => panic!("the test's table has no row for {other:?}; add one"),
     }
 }
@@ -266,8 +307,15 @@ async fn fixture(server: &Server) -> Fixture {
         )
         .await;
     assert_eq!(s, StatusCode::CREATED, "{import}");
+    // A draft proposal of the administrator's (issue 8).
+    let proposal = created(
+        "/api/v1/proposals",
+        json!({"organization_id": organization, "title": "Test proposal", "risk": "low"}),
+    )
+    .await;
     let mut ids = HashMap::from([
         ("plan", plan),
+        ("proposal", proposal),
         ("node", node),
         ("goal_2", goal_2),
         ("other_node", other_node),
@@ -366,12 +414,14 @@ fn concrete(template: &str, ids: &HashMap<&str, i64>) -> String {
             ("/api/v1/departments/{id}", "department"),
             ("/api/v1/people/{id}", "person"),
             ("/api/v1/imports/{id}", "import"),
+            ("/api/v1/proposals/{id}", "proposal"),
             ("/api/v1/tokens/{id}", "token"),
             ("/api/v1/users/{id}", "user"),
             ("/plans/{id}", "plan"),
             ("/nodes/{id}", "node"),
             ("/measures/{id}", "measure"),
             ("/imports/{id}", "import"),
+            ("/proposals/{id}", "proposal"),
         ]
         .iter()
         .find(|(prefix, _)| t.starts_with(prefix))
@@ -461,6 +511,20 @@ async fn routes(server: &Server) -> BTreeSet<(String, String)> {
         ("GET", "/public/plans/{key}/report.md"),
         ("GET", "/public/plans/{key}/report.csv"),
         ("GET", "/public/plans/{key}/report.pdf"),
+        // Portfolio pages (issue 8).
+        ("GET", "/proposals"),
+        ("POST", "/proposals"),
+        ("GET", "/proposals/new"),
+        ("GET", "/proposals/exceptions"),
+        ("GET", "/proposals/{id}"),
+        ("GET", "/proposals/{id}/edit"),
+        ("POST", "/proposals/{id}/edit"),
+        ("POST", "/proposals/{id}/scores"),
+        ("POST", "/proposals/{id}/gate"),
+        ("POST", "/proposals/{id}/exception"),
+        ("GET", "/portfolio"),
+        ("GET", "/capacity"),
+        ("GET", "/budget"),
     ] {
         routes.insert((m.to_owned(), p.to_owned()));
     }

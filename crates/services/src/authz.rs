@@ -44,6 +44,9 @@ pub enum Need {
     Intake,
     /// Accounts and everyone's tokens: administrators.
     Accounts,
+    /// An organization's portfolio governance configuration (criteria,
+    /// stages, gates, who grants exceptions): administrators (issue 8).
+    Governance,
 }
 
 impl Need {
@@ -102,7 +105,7 @@ impl App {
         let editor = matches!(role, Role::Administrator | Role::PlanEditor);
         Ok(match need {
             Need::Public | Need::Read | Need::Own | Need::Intake => true,
-            Need::Accounts => role == Role::Administrator,
+            Need::Accounts | Need::Governance => role == Role::Administrator,
             Need::Directory | Need::Plan(_) | Need::PlanMeasures(_) => editor,
             Need::Review => editor || role == Role::Reviewer,
             Need::Beneath(node) => editor || self.sponsors(caller, node).await?,

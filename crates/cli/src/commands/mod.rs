@@ -12,6 +12,9 @@ mod measures;
 mod outline;
 mod overdue;
 mod plans;
+pub(crate) mod portfolio;
+pub(crate) mod proposal_file;
+pub(crate) mod proposals;
 pub(crate) mod publish;
 pub(crate) mod report;
 mod restore;
@@ -81,6 +84,10 @@ async fn dispatch(app: &App, settings: &Settings) -> CliResult {
         Task::Publish(args) => publish::publish(&app, args, &mut stdout()).await,
         Task::Unpublish(args) => publish::unpublish(&app, args, &mut stdout()).await,
         Task::DemoData(args) => demo_data::run(&app, args, &mut stdout()).await,
+        Task::Proposal(args) => proposals::run(&app, args, &mut stdout()).await,
+        Task::Portfolio(args) => portfolio::portfolio(&app, args, &mut stdout()).await,
+        Task::Capacity(args) => portfolio::capacity(&app, args, &mut stdout()).await,
+        Task::Budget(args) => portfolio::budget(&app, args, &mut stdout()).await,
     }
 }
 

@@ -209,6 +209,7 @@ pub struct Proposal {
     pub id: ProposalId,
     /// Its fields as last saved.
     #[serde(flatten)]
+    #[schema(schema_with = stored_fields)]
     pub draft: ProposalDraft,
     /// Where it is: `draft`, or one of the configuration's stages.
     pub stage: Key,
@@ -226,6 +227,22 @@ pub struct Proposal {
     /// When it was first submitted.
     #[serde(with = "time::serde::rfc3339::option")]
     pub submitted_at: Option<OffsetDateTime>,
+}
+
+/// The draft's fields as a stored proposal carries them: the draft's schema
+/// without its `additionalProperties: false` (a client may send no other
+/// field), which would otherwise forbid the stored proposal's own fields
+/// (`id`, `stage`…) beside them.
+fn stored_fields() -> utoipa::openapi::Schema {
+    use utoipa::openapi::{RefOr, Schema};
+    match <ProposalDraft as utoipa::PartialSchema>::schema() {
+        RefOr::T(Schema::Object(mut object)) => {
+            object.additional_properties = None;
+            Schema::Object(object)
+        }
+        RefOr::T(other) => other,
+        RefOr::Ref(_) => unreachable!("a derived struct schema is inline"),
+    }
 }
 
 impl Proposal {
@@ -333,6 +350,21 @@ mod tests {
         let json = serde_json::to_value(&p).unwrap();
         assert_eq!(json["title"], "New permitting system");
         assert_eq!(serde_json::from_value::<Proposal>(json).unwrap(), p);
+    }
+
+    #[test]
+    fn a_stored_proposals_schema_admits_its_own_fields_beside_the_drafts() {
+        use utoipa::PartialSchema;
+        let schema = serde_json::to_value(Proposal::schema()).unwrap();
+        let parts = schema["allOf"]
+            .as_array()
+            .expect("the draft's fields and the others");
+        assert!(parts[0]["additionalProperties"].is_null(), "{schema}");
+        assert!(parts[0]["properties"]["title"].is_object(), "{schema}");
+        assert!(parts[1]["properties"]["stage"].is_object(), "{schema}");
+        // A client's draft still may not carry unknown fields.
+        let draft = serde_json::to_value(ProposalDraft::schema()).unwrap();
+        assert_eq!(draft["additionalProperties"], false);
     }
 
     #[test]

@@ -12,6 +12,8 @@ pub mod nodes;
 pub mod organizations;
 pub mod people;
 pub mod plans;
+/// Portfolio governance (issue 8).
+pub mod portfolio;
 pub mod publication;
 pub mod revisions;
 pub mod tags;
@@ -292,6 +294,8 @@ pub fn routes() -> Router<App> {
         .merge(imports::routes())
         .merge(audit::routes())
         .merge(publication::routes())
+        // Portfolio governance (issue 8).
+        .merge(portfolio::routes())
         .fallback(not_found)
 }
 

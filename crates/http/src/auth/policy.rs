@@ -100,6 +100,9 @@ pub async fn needs(
         ("GET" | "HEAD", "/measures/{id}/observations/new") => {
             vec![Measures(store.get_measure(MeasureId(id()?)).await?.node_id)]
         }
+        // Portfolio pages (issue 8): the intake form is for whoever may
+        // write proposals; the lists and reports are read by everyone.
+        ("GET" | "HEAD", "/proposals/new" | "/proposals/{id}/edit") => vec![Intake],
 
         ("GET" | "HEAD", _) => vec![Read],
 
@@ -111,6 +114,16 @@ pub async fn needs(
         ("POST", "/measures/{id}/observations") => {
             vec![Measures(store.get_measure(MeasureId(id()?)).await?.node_id)]
         }
+        // Portfolio forms (issue 8): the services then check the role each
+        // step needs (the gate's roles, the exception roles, the author).
+        (
+            "POST",
+            "/proposals"
+            | "/proposals/{id}/edit"
+            | "/proposals/{id}/gate"
+            | "/proposals/{id}/exception",
+        ) => vec![Intake],
+        ("POST", "/proposals/{id}/scores") => vec![Review],
 
         (
             "POST",
@@ -198,6 +211,23 @@ pub async fn needs(
         | ("DELETE", "/api/v1/plans/{id}/observations/{observation_id}") => {
             vec![PlanMeasures(PlanId(id()?))]
         }
+
+        // Portfolio governance (issue 8). Writing proposals and asking for
+        // their moves admits every signed-in account (tokens: admin scope);
+        // the services then check the role each step needs (author or plan
+        // editor to edit and submit, the configuration's roles for gates and
+        // exceptions) and answer 403 naming the roles allowed.
+        ("POST", "/api/v1/proposals")
+        | ("PUT", "/api/v1/proposals/{id}" | "/api/v1/proposals/{id}/exception")
+        | ("POST", "/api/v1/proposals/{id}/submit" | "/api/v1/proposals/{id}/transitions") => {
+            vec![Intake]
+        }
+        ("POST", "/api/v1/proposals/{id}/scores") => vec![Review],
+        // Capacity and budgets: plan editors and administrators.
+        ("PUT", "/api/v1/organizations/{id}/capacity" | "/api/v1/organizations/{id}/budgets") => {
+            vec![Directory]
+        }
+        ("PUT", "/api/v1/organizations/{id}/governance") => vec![Governance],
 
         _ => return Ok(None),
     };

@@ -21,6 +21,7 @@ pub(crate) const STYLESHEET: &str = concat!(
     include_str!("../../static/css/forms.css"),
     include_str!("../../static/css/imports.css"),
     include_str!("../../static/css/report.css"),
+    include_str!("../../static/css/portfolio.css"),
     include_str!("../../static/css/print.css"),
 );
 

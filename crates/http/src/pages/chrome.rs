@@ -98,6 +98,8 @@ pub(crate) struct Chrome {
     pub csrf_token: String,
     /// Whether to offer importing a plan.
     pub can_import: bool,
+    /// Whether to offer the portfolio pages (every signed-in viewer may read them).
+    pub portfolio: bool,
     /// The plan the page belongs to, if any.
     pub plan: Option<PlanNav>,
     /// What the search box holds.
@@ -114,6 +116,7 @@ impl Chrome {
             role: role_label(user.role),
             csrf_token: viewer.csrf_token().to_owned(),
             can_import: editor,
+            portfolio: true,
             plan: None,
             query: String::new(),
         }

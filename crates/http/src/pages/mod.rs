@@ -19,6 +19,7 @@ mod forms;
 mod imports;
 mod node;
 mod plans;
+mod portfolio;
 mod public;
 pub(crate) mod report_card;
 mod revisions;
@@ -48,4 +49,5 @@ pub fn routes() -> Router<App> {
         .merge(public::routes())
         .merge(report_card::routes())
         .merge(revisions::routes())
+        .merge(portfolio::routes())
 }

@@ -381,3 +381,173 @@ async fn screenshots_for_the_readme() {
     b.screenshot("roadmap").await;
     b.quit().await;
 }
+
+/// The portfolio pages (issue 8): the intake form (empty and sent back with
+/// errors), a proposal with scores, gate forms and an exception form, the
+/// proposals list, the ranking with its cut line, capacity with an
+/// over-allocated month, the budget roll-up and the exceptions.
+#[tokio::test]
+async fn axe_on_the_portfolio_pages() {
+    use lodestar_domain::portfolio::*;
+    use lodestar_domain::{Email, Name, NodeId, PlanId, Role};
+    let s = sample_sqlite().await;
+    let Some(b) = Browser::start(&s).await else {
+        return;
+    };
+    let app = &s.app;
+    let org = app
+        .store()
+        .get_plan(PlanId(s.first_plan_id().await))
+        .await
+        .unwrap()
+        .organization_id;
+    let user = |email: &'static str, name: &'static str, role| async move {
+        app.add_user(
+            &Email::parse(email).unwrap(),
+            &Name::parse(name).unwrap(),
+            role,
+            None,
+            "test password of the suite".into(),
+        )
+        .await
+        .unwrap()
+    };
+    let rex = user("rex@tests.example", "Rex Reviewer", Role::Reviewer).await;
+    let ada = user("ada@tests.example", "Ada Admin", Role::Administrator).await;
+    let objective = NodeId(s.node_id("1.1").await);
+    let draft = |title: &str, capital: i64, hours: u32| ProposalDraft {
+        organization_id: org,
+        plan_id: None,
+        title: Name::parse(title).unwrap(),
+        department_id: None,
+        sponsor_id: None,
+        problem: Some(lodestar_domain::LongText::parse("Kiosks fail twice a week").unwrap()),
+        benefits: None,
+        risk: RiskLevel::High,
+        target_start: None,
+        target_end: None,
+        links: vec![],
+        costs: vec![CostLine {
+            fiscal_year: 2027,
+            kind: CostKind::Capital,
+            recurrence: Recurrence::OneTime,
+            amount: Money::dollars(capital),
+        }],
+        effort: vec![EffortLine {
+            role: StaffRole::parse("developer").unwrap(),
+            month: "2027-03".parse().unwrap(),
+            hours,
+        }],
+        objectives: vec![objective],
+    };
+    app.set_budget(
+        org,
+        2027,
+        BudgetLimit {
+            capital: Money::dollars(100_000),
+            operating: Money::dollars(10_000),
+        },
+    )
+    .await
+    .unwrap();
+    let role = StaffRole::parse("developer").unwrap();
+    app.set_capacity(org, &role, "2027-03".parse().unwrap(), 160)
+        .await
+        .unwrap();
+    let mut ids = Vec::new();
+    for (title, capital, hours) in [
+        ("Permit rebuild", 30_000, 200),
+        ("Kiosk refresh", 40_000, 10),
+        ("Data centre move", 90_000, 10),
+    ] {
+        let p = app
+            .create_proposal(&rex, &draft(title, capital, hours))
+            .await
+            .unwrap();
+        app.submit_proposal(&rex, p.value.id, p.version, None)
+            .await
+            .unwrap();
+        app.score_proposal(&rex, p.value.id, "value", 4, Some("clear benefit"))
+            .await
+            .unwrap();
+        ids.push(p.value.id);
+    }
+    let config = GovernanceConfig::default();
+    for (who, to, gate) in [(&rex, "reviewed", 0), (&ada, "approved", 1)] {
+        let v = app.proposal(ids[0]).await.unwrap().version;
+        app.pass_gate(
+            who,
+            ids[0],
+            v,
+            to,
+            "as agreed",
+            &config.gates[gate].checklist,
+        )
+        .await
+        .unwrap();
+    }
+    let untied = app
+        .create_proposal(
+            &rex,
+            &ProposalDraft {
+                objectives: vec![],
+                ..draft("Emergency firewall", 5_000, 5)
+            },
+        )
+        .await
+        .unwrap();
+    app.grant_exception(&ada, untied.value.id, untied.version, "Security incident")
+        .await
+        .unwrap();
+
+    let mut found = Vec::new();
+    b.visit("/proposals/new", "New proposal").await;
+    axe::check(&b, "intake form", &mut found).await;
+    b.field("Title")
+        .await
+        .send_keys("Replace the permit desk")
+        .await
+        .unwrap();
+    b.field("Cost line 1, amount")
+        .await
+        .send_keys("lots")
+        .await
+        .unwrap();
+    b.button("Submit for review").await.click().await.unwrap();
+    b.xpath("//*[@aria-invalid='true']", "a field marked invalid")
+        .await;
+    axe::check(&b, "intake form with errors", &mut found).await;
+    b.visit("/proposals", "Proposals").await;
+    axe::check(&b, "proposals list", &mut found).await;
+    b.visit(&format!("/proposals/{}", ids[1]), "Kiosk refresh")
+        .await;
+    axe::check(&b, "proposal page", &mut found).await;
+    b.button("Review: move to Reviewed")
+        .await
+        .click()
+        .await
+        .unwrap();
+    b.xpath("//*[@aria-invalid='true']", "the reason marked invalid")
+        .await;
+    axe::check(&b, "proposal page with a gate error", &mut found).await;
+    b.visit(
+        &format!("/proposals/{}", untied.value.id),
+        "Emergency firewall",
+    )
+    .await;
+    axe::check(&b, "draft with an exception", &mut found).await;
+    b.visit("/portfolio", "Portfolio ranking").await;
+    b.xpath("//tr[@class='cut-line']", "the cut line").await;
+    axe::check(&b, "portfolio ranking", &mut found).await;
+    b.visit("/capacity?from=2027-01&to=2027-12", "Capacity")
+        .await;
+    b.xpath("//tr[@class='over']", "an over-allocated month")
+        .await;
+    axe::check(&b, "capacity", &mut found).await;
+    b.visit("/budget", "Budget").await;
+    axe::check(&b, "budget", &mut found).await;
+    b.visit("/proposals/exceptions", "Exceptions").await;
+    axe::check(&b, "exceptions", &mut found).await;
+    b.quit().await;
+    axe::assert_none(&found);
+}

@@ -68,6 +68,16 @@ impl FieldErrors {
             .map(|(_, m)| m.as_str())
     }
 
+    /// Every field's message, in the order they were found.
+    pub(crate) fn cells(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.fields.iter().map(|(f, m)| (f.as_str(), m.as_str()))
+    }
+
+    /// The messages that belong to no field.
+    pub(crate) fn general_messages(&self) -> &[String] {
+        &self.general
+    }
+
     /// Whether nothing is wrong.
     pub(crate) fn is_empty(&self) -> bool {
         self.fields.is_empty() && self.general.is_empty()
