@@ -16,9 +16,14 @@ use lodestar_services::publication::PublicReportCard;
 #[template(path = "public/report.html")]
 struct ReportPage {
     key: String,
+    report_base: String,
     years: Vec<i32>,
+    downloads: &'static [(&'static str, &'static str)],
     b: Body,
 }
+
+/// The downloads offered to the public: extension and label.
+const DOWNLOADS: &[(&str, &str)] = &[("md", "Markdown"), ("csv", "CSV"), ("pdf", "PDF")];
 
 impl Portal {
     /// The published plan's report card for the year asked for (this year by default).
@@ -48,8 +53,11 @@ pub(super) async fn page(
 ) -> Result<Html<String>, PublicError> {
     let report = portal.report_card(&key, &query).await?;
     let period = report.plan_period;
+    let key = report.card.plan_key.clone();
     let page = ReportPage {
-        key: report.card.plan_key.clone(),
+        report_base: format!("/public/plans/{key}/report"),
+        key,
+        downloads: DOWNLOADS,
         years: (period.start_year - 1..=period.end_year).collect(),
         b: Body::new(report.card),
     };

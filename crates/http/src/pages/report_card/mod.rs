@@ -44,10 +44,19 @@ pub(crate) struct PeriodQuery {
 #[template(path = "report_card.html")]
 struct ReportPage {
     chrome: Chrome,
-    plan_id: i64,
+    report_base: String,
     years: Vec<i32>,
+    downloads: &'static [(&'static str, &'static str)],
     b: Body,
 }
+
+/// The downloads offered inside the application: extension and label.
+const DOWNLOADS: &[(&str, &str)] = &[
+    ("md", "Markdown"),
+    ("csv", "CSV"),
+    ("html", "HTML"),
+    ("pdf", "PDF"),
+];
 
 /// The report card as a file of its own, stylesheet included.
 #[derive(Template)]
@@ -129,8 +138,9 @@ async fn show(
     let years = (plan.period.start_year - 1..=plan.period.end_year).collect();
     let page = ReportPage {
         chrome: Chrome::new(&viewer).in_plan(id.0, card.plan_title.clone(), Section::Inside),
-        plan_id: id.0,
+        report_base: format!("/plans/{}/report", id.0),
         years,
+        downloads: DOWNLOADS,
         b: Body::new(card),
     };
     Ok(render(&page)?.into_response())
