@@ -7,7 +7,7 @@ use lodestar_domain::status::overdue_days;
 use lodestar_domain::*;
 use lodestar_storage::{CheckInRecord, MeasureHealth, NodeStatus, Versioned};
 use serde::Serialize;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use time::Date;
 use utoipa::ToSchema;
 
@@ -318,9 +318,8 @@ impl App {
                 .collect(),
         };
         let today = self.today();
-        let mut people: HashMap<PersonId, Person> = HashMap::new();
-        let mut out = Vec::new();
-        for plan in plans {
+        let mut late = Vec::new();
+        for plan in &plans {
             self.store().ensure_rollups(plan.id, today).await?;
             let statuses: HashMap<NodeId, NodeStatus> = self
                 .store()
@@ -329,63 +328,54 @@ impl App {
                 .into_iter()
                 .map(|s| (s.node_id, s))
                 .collect();
-            let plan_start =
-                Date::from_calendar_date(plan.period.start_year, time::Month::January, 1)
-                    .map_err(|e| ValidationError::new("period", e.to_string()))?;
-            for node in self.store().plan_nodes(plan.id).await? {
-                let Some(status) = statuses.get(&node.id) else {
-                    continue;
-                };
-                let reference = node
-                    .schedule(plan.period)
-                    .start
-                    .map_or(plan_start, CalendarDate::date);
-                let closed = status.status.is_closed()
-                    || status
-                        .reported_status
-                        .is_some_and(ProgressStatus::is_closed);
-                let Some(days) = overdue_days(
-                    node.cadence,
-                    closed,
-                    status.last_checkin.map(CalendarDate::date),
-                    reference,
-                    today,
-                ) else {
-                    continue;
-                };
-                let owner = match node.owner_id {
-                    Some(id) => match people.get(&id) {
-                        Some(p) => Some(p.clone()),
-                        None => {
-                            let p = self.store().get_person(id).await?;
-                            people.insert(id, p.clone());
-                            Some(p)
-                        }
-                    },
-                    None => None,
-                };
-                out.push(OverdueNode {
-                    node_id: node.id,
-                    plan_id: plan.id,
-                    plan_key: plan.key.clone(),
-                    code: node.code.clone(),
-                    title: node.title.clone(),
-                    owner_id: node.owner_id,
-                    owner_name: owner.as_ref().map(|p| p.name.clone()),
-                    owner_email: owner.and_then(|p| p.email),
-                    cadence: node.cadence,
-                    last_checkin: status.last_checkin,
-                    days_overdue: days,
-                });
+            let nodes = self.store().plan_nodes(plan.id).await?;
+            let pairs = nodes
+                .iter()
+                .filter_map(|n| statuses.get(&n.id).map(|s| (n, s)));
+            late.extend(overdue_among(plan, pairs, today)?);
+        }
+        self.with_owners(late).await
+    }
+
+    /// The overdue nodes of a plan whose statuses are already at hand (the
+    /// dashboard's), as [`App::overdue`] gives them for that plan.
+    pub async fn overdue_in(&self, report: &StatusReport) -> ServiceResult<Vec<OverdueNode>> {
+        let pairs = report.nodes.iter().map(|n| (&n.node, &n.status));
+        let late = overdue_among(&report.plan, pairs, report.as_of.date())?;
+        self.with_owners(late).await
+    }
+
+    /// Names each overdue node's owner, reading each organization's people
+    /// once, and sorts them most overdue first.
+    async fn with_owners(&self, mut late: Vec<OverdueNode>) -> ServiceResult<Vec<OverdueNode>> {
+        let mut people: HashMap<PersonId, Person> = HashMap::new();
+        let mut read: HashSet<OrganizationId> = HashSet::new();
+        for n in &mut late {
+            let Some(owner) = n.owner_id else { continue };
+            if !people.contains_key(&owner) {
+                let org = self.store().get_person(owner).await?.organization_id;
+                if read.insert(org) {
+                    people.extend(
+                        self.store()
+                            .list_people(Some(org))
+                            .await?
+                            .into_iter()
+                            .map(|p| (p.id, p)),
+                    );
+                }
+            }
+            if let Some(p) = people.get(&owner) {
+                n.owner_name = Some(p.name.clone());
+                n.owner_email = p.email.clone();
             }
         }
-        out.sort_by(|a, b| {
+        late.sort_by(|a, b| {
             b.days_overdue
                 .cmp(&a.days_overdue)
                 .then(a.plan_id.cmp(&b.plan_id))
                 .then(a.node_id.cmp(&b.node_id))
         });
-        Ok(out)
+        Ok(late)
     }
 
     /// A check-in with the earlier texts it replaced, oldest first.
@@ -397,4 +387,49 @@ impl App {
         let history = self.store().checkin_revisions(id).await?;
         Ok((checkin, history))
     }
+}
+
+/// The nodes among `nodes` (with their statuses) whose owners owe a check-in
+/// on `today`, owners not yet named.
+fn overdue_among<'a>(
+    plan: &Plan,
+    nodes: impl Iterator<Item = (&'a Node, &'a NodeStatus)>,
+    today: Date,
+) -> ServiceResult<Vec<OverdueNode>> {
+    let plan_start = Date::from_calendar_date(plan.period.start_year, time::Month::January, 1)
+        .map_err(|e| ValidationError::new("period", e.to_string()))?;
+    let mut out = Vec::new();
+    for (node, status) in nodes {
+        let reference = node
+            .schedule(plan.period)
+            .start
+            .map_or(plan_start, CalendarDate::date);
+        let closed = status.status.is_closed()
+            || status
+                .reported_status
+                .is_some_and(ProgressStatus::is_closed);
+        let Some(days) = overdue_days(
+            node.cadence,
+            closed,
+            status.last_checkin.map(CalendarDate::date),
+            reference,
+            today,
+        ) else {
+            continue;
+        };
+        out.push(OverdueNode {
+            node_id: node.id,
+            plan_id: plan.id,
+            plan_key: plan.key.clone(),
+            code: node.code.clone(),
+            title: node.title.clone(),
+            owner_id: node.owner_id,
+            owner_name: None,
+            owner_email: None,
+            cadence: node.cadence,
+            last_checkin: status.last_checkin,
+            days_overdue: days,
+        });
+    }
+    Ok(out)
 }

@@ -76,7 +76,7 @@ async fn show(
     } else {
         RECENT as u32
     };
-    let (late, checkins) = tokio::try_join!(app.overdue(Some(id)), async {
+    let (late, checkins) = tokio::try_join!(app.overdue_in(&report), async {
         app.store()
             .recent_checkins(id, limit)
             .await
