@@ -21,6 +21,25 @@ pub(crate) async fn referenced<T>(
     }
 }
 
+/// Refuses a record named by `field` that belongs to another organization
+/// than the one it is used in (422 on that field).
+pub(crate) fn of_organization(
+    field: &str,
+    entity: &str,
+    id: impl std::fmt::Display,
+    owner: OrganizationId,
+    org: OrganizationId,
+) -> ServiceResult<()> {
+    if owner == org {
+        return Ok(());
+    }
+    Err(ValidationError::new(
+        field,
+        format!("{entity} {id} belongs to another organization"),
+    )
+    .into())
+}
+
 impl App {
     /// Creates an organization under an existing parent, if one is named.
     pub async fn create_organization(
@@ -123,13 +142,13 @@ impl App {
                 d,
             )
             .await?;
-            if department.organization_id != org {
-                return Err(ValidationError::new(
-                    "department_id",
-                    format!("department {d} belongs to another organization"),
-                )
-                .into());
-            }
+            of_organization(
+                "department_id",
+                "department",
+                d,
+                department.organization_id,
+                org,
+            )?;
         }
         Ok(())
     }

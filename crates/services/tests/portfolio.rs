@@ -393,3 +393,48 @@ async fn approval_by_exception_without_a_tie_creates_no_node() {
         );
     }
 }
+
+#[tokio::test]
+async fn a_sponsor_or_plan_of_another_organization_is_refused_by_field() {
+    for f in fixtures().await {
+        let b = f.backend;
+        let other = f
+            .app
+            .create_organization(&OrganizationDraft {
+                name: Name::parse("Elsewhere County").unwrap(),
+                parent_id: None,
+            })
+            .await
+            .unwrap();
+        let stranger = f
+            .app
+            .create_person(&PersonDraft {
+                organization_id: other.id,
+                name: Name::parse("Stan Stranger").unwrap(),
+                email: None,
+                department_id: None,
+            })
+            .await
+            .unwrap();
+        let mut d = f.draft("Sponsored from elsewhere");
+        d.sponsor_id = Some(stranger.id);
+        let e = invalid(f.app.create_proposal(&f.viewer, &d).await.unwrap_err());
+        assert_eq!(e.field, "sponsor_id", "{b}");
+        assert_eq!(
+            e.message,
+            format!("person {} belongs to another organization", stranger.id),
+            "{b}"
+        );
+
+        let mut d = f.draft("Filed under another organization");
+        d.organization_id = other.id;
+        d.plan_id = Some(f.plan);
+        let e = invalid(f.app.create_proposal(&f.viewer, &d).await.unwrap_err());
+        assert_eq!(e.field, "plan_id", "{b}: {}", e.message);
+        assert!(
+            e.message.contains("belongs to another organization"),
+            "{b}: {}",
+            e.message
+        );
+    }
+}

@@ -2,7 +2,7 @@
 //! rule, and submission.
 
 use super::{ExceptionEntry, ProposalDetail, require_role};
-use crate::records::referenced;
+use crate::records::{of_organization, referenced};
 use crate::{App, ServiceError, ServiceResult};
 use lodestar_domain::portfolio::*;
 use lodestar_domain::*;
@@ -32,13 +32,7 @@ impl App {
         .await?;
         if let Some(plan) = draft.plan_id {
             let p = referenced(self.store().get_plan(plan), "plan_id", "plan", plan).await?;
-            if p.organization_id != org {
-                return Err(ValidationError::new(
-                    "plan_id",
-                    format!("plan {plan} belongs to another organization"),
-                )
-                .into());
-            }
+            of_organization("plan_id", "plan", plan, p.organization_id, org)?;
         }
         if let Some(d) = draft.department_id {
             let dep = referenced(
@@ -48,23 +42,11 @@ impl App {
                 d,
             )
             .await?;
-            if dep.organization_id != org {
-                return Err(ValidationError::new(
-                    "department_id",
-                    format!("department {d} belongs to another organization"),
-                )
-                .into());
-            }
+            of_organization("department_id", "department", d, dep.organization_id, org)?;
         }
         if let Some(p) = draft.sponsor_id {
             let person = referenced(self.store().get_person(p), "sponsor_id", "person", p).await?;
-            if person.organization_id != org {
-                return Err(ValidationError::new(
-                    "sponsor_id",
-                    format!("person {p} belongs to another organization"),
-                )
-                .into());
-            }
+            of_organization("sponsor_id", "person", p, person.organization_id, org)?;
         }
         for (i, node) in draft.objectives.iter().enumerate() {
             self.check_objective(*node).await.map_err(|e| match e {
