@@ -11,6 +11,7 @@ mod resources;
 use fixture::*;
 use lodestar_domain::*;
 use lodestar_services::ServiceError;
+use lodestar_services::portfolio::ScoreEntry;
 
 #[tokio::test]
 async fn submission_is_refused_without_a_tie_or_an_exception() {
@@ -153,14 +154,37 @@ async fn the_score_is_the_weighted_mean_of_every_reviewers_scores() {
                 .await
                 .unwrap_err(),
         );
-        assert_eq!(e.field, "criterion", "{b}");
+        assert_eq!(e.field, "scores[0].criterion", "{b}");
         let e = invalid(
             f.app
                 .score_proposal(&f.reviewer, id, "value", 6, None)
                 .await
                 .unwrap_err(),
         );
-        assert_eq!(e.field, "score", "{b}");
+        assert_eq!(e.field, "scores[0].score", "{b}");
+
+        // A sheet is stored whole or not at all: a bad second entry keeps the first out.
+        let sheet = [
+            ScoreEntry {
+                criterion: "value",
+                score: 4,
+                comment: None,
+            },
+            ScoreEntry {
+                criterion: "risk",
+                score: 9,
+                comment: None,
+            },
+        ];
+        let e = invalid(
+            f.app
+                .score_proposal_sheet(&f.reviewer, id, &sheet)
+                .await
+                .unwrap_err(),
+        );
+        assert_eq!(e.field, "scores[1].score", "{b}");
+        let (scores, _) = f.app.proposal_scores(id).await.unwrap();
+        assert!(scores.is_empty(), "{b}: {} scores stored", scores.len());
 
         // Rex (reviewer): alignment 5, value 4, risk 1, then risk re-scored 3.
         // Eve (plan editor): alignment 4, value 2, urgency 4. Cost unscored.

@@ -225,21 +225,24 @@ impl Store {
             .collect())
     }
 
-    /// Stores a reviewer's score of a criterion, replacing their earlier one.
-    pub async fn put_score(&self, s: &NewScore<'_>) -> Result<()> {
+    /// Stores a reviewer's scores, each replacing their earlier score of the
+    /// same criterion, all in one transaction: all of them or none.
+    pub async fn put_scores(&self, scores: &[NewScore<'_>]) -> Result<()> {
         in_tx!(self, conn => {
-            let done = sqlx::query("UPDATE proposal_scores SET score = $1, comment = $2, updated_at = $3, reviewer_name = $4 \
-                                    WHERE proposal_id = $5 AND reviewer_id = $6 AND criterion = $7")
-                .bind(i32::from(s.score)).bind(s.comment).bind(s.at).bind(s.reviewer_name)
-                .bind(s.proposal.0).bind(s.reviewer_id.0).bind(s.criterion.as_str())
-                .execute(&mut *conn).await?;
-            if done.rows_affected() == 0 {
-                sqlx::query("INSERT INTO proposal_scores (proposal_id, reviewer_id, reviewer_name, criterion, score, comment, created_at, updated_at) \
-                             VALUES ($1, $2, $3, $4, $5, $6, $7, $7)")
-                    .bind(s.proposal.0).bind(s.reviewer_id.0).bind(s.reviewer_name).bind(s.criterion.as_str())
-                    .bind(i32::from(s.score)).bind(s.comment).bind(s.at)
-                    .execute(&mut *conn).await
-                    .map_err(crate::error::on_conflict("criterion", "the score was given meanwhile; try again"))?;
+            for s in scores {
+                let done = sqlx::query("UPDATE proposal_scores SET score = $1, comment = $2, updated_at = $3, reviewer_name = $4 \
+                                        WHERE proposal_id = $5 AND reviewer_id = $6 AND criterion = $7")
+                    .bind(i32::from(s.score)).bind(s.comment).bind(s.at).bind(s.reviewer_name)
+                    .bind(s.proposal.0).bind(s.reviewer_id.0).bind(s.criterion.as_str())
+                    .execute(&mut *conn).await?;
+                if done.rows_affected() == 0 {
+                    sqlx::query("INSERT INTO proposal_scores (proposal_id, reviewer_id, reviewer_name, criterion, score, comment, created_at, updated_at) \
+                                 VALUES ($1, $2, $3, $4, $5, $6, $7, $7)")
+                        .bind(s.proposal.0).bind(s.reviewer_id.0).bind(s.reviewer_name).bind(s.criterion.as_str())
+                        .bind(i32::from(s.score)).bind(s.comment).bind(s.at)
+                        .execute(&mut *conn).await
+                        .map_err(crate::error::on_conflict("criterion", "the score was given meanwhile; try again"))?;
+                }
             }
         });
         Ok(())

@@ -18,6 +18,7 @@ mod intake;
 mod ranking;
 mod resources;
 
+pub use ranking::ScoreEntry;
 pub use resources::MAX_REPORT_MONTHS;
 
 use crate::{App, ServiceError, ServiceResult};

@@ -8,11 +8,20 @@ use lodestar_storage::{NewScore, Versioned};
 use std::collections::HashMap;
 use time::OffsetDateTime;
 
+/// One criterion's score on a reviewer's sheet.
+#[derive(Debug, Clone, Copy)]
+pub struct ScoreEntry<'a> {
+    /// The criterion's key.
+    pub criterion: &'a str,
+    /// 1 to 5, 5 best.
+    pub score: u8,
+    /// Why, if the reviewer says.
+    pub comment: Option<&'a str>,
+}
+
 impl App {
-    /// Records `caller`'s score (1–5) of one criterion of a proposal,
-    /// replacing their earlier score of it; reviewers, plan editors and
-    /// administrators may score. Drafts are not scored. Returns every
-    /// reviewer's scores of the proposal and the weighted result.
+    /// Records `caller`'s score (1–5) of one criterion of a proposal: a
+    /// sheet of one (see [`App::score_proposal_sheet`]).
     pub async fn score_proposal(
         &self,
         caller: &User,
@@ -20,6 +29,27 @@ impl App {
         criterion: &str,
         score: u8,
         comment: Option<&str>,
+    ) -> ServiceResult<(Vec<ReviewerScore>, ScoreSummary)> {
+        let entry = ScoreEntry {
+            criterion,
+            score,
+            comment,
+        };
+        self.score_proposal_sheet(caller, id, &[entry]).await
+    }
+
+    /// Records `caller`'s scores (1–5) of a proposal's criteria, each
+    /// replacing their earlier score of it; reviewers, plan editors and
+    /// administrators may score. Drafts are not scored. Every entry is
+    /// checked first (a fault names `scores[i].criterion`, `.score` or
+    /// `.comment`) and then all are stored in one transaction, so a sheet
+    /// is stored whole or not at all. Returns every reviewer's scores of the
+    /// proposal and the weighted result.
+    pub async fn score_proposal_sheet(
+        &self,
+        caller: &User,
+        id: ProposalId,
+        sheet: &[ScoreEntry<'_>],
     ) -> ServiceResult<(Vec<ReviewerScore>, ScoreSummary)> {
         require_role(caller, SCORING_ROLES, "score proposals")?;
         let proposal = self.store().get_proposal(id).await?.value;
@@ -29,46 +59,54 @@ impl App {
                 message: "a draft is not scored; it is scored once submitted".into(),
             });
         }
+        if sheet.is_empty() {
+            return Err(ValidationError::new("scores", "score at least one criterion").into());
+        }
         let config = self.config_of(proposal.draft.organization_id).await?;
-        let Some(c) = config.criterion(criterion.trim()) else {
-            let keys: Vec<&str> = config.criteria.iter().map(|c| c.key.as_str()).collect();
-            return Err(ValidationError::new(
-                "criterion",
-                format!(
-                    "unknown criterion {criterion:?}; expected one of: {}",
-                    keys.join(", ")
-                ),
-            )
-            .into());
-        };
-        if !(scoring::MIN_SCORE..=scoring::MAX_SCORE).contains(&score) {
-            return Err(ValidationError::new(
-                "score",
-                format!("must be from 1 to 5 (5 best), got {score}"),
-            )
-            .into());
-        }
-        let comment = comment.map(str::trim).filter(|c| !c.is_empty());
-        if let Some(c) = comment
-            && c.chars().count() > LongText::MAX_CHARS
-        {
-            return Err(ValidationError::new(
-                "comment",
-                format!("must be at most {} characters", LongText::MAX_CHARS),
-            )
-            .into());
-        }
-        self.store()
-            .put_score(&NewScore {
+        let at = OffsetDateTime::now_utc();
+        let mut rows = Vec::with_capacity(sheet.len());
+        for (i, entry) in sheet.iter().enumerate() {
+            let field = |name: &str| format!("scores[{i}].{name}");
+            let Some(c) = config.criterion(entry.criterion.trim()) else {
+                let keys: Vec<&str> = config.criteria.iter().map(|c| c.key.as_str()).collect();
+                return Err(ValidationError::new(
+                    field("criterion"),
+                    format!(
+                        "unknown criterion {:?}; expected one of: {}",
+                        entry.criterion,
+                        keys.join(", ")
+                    ),
+                )
+                .into());
+            };
+            if !(scoring::MIN_SCORE..=scoring::MAX_SCORE).contains(&entry.score) {
+                return Err(ValidationError::new(
+                    field("score"),
+                    format!("must be from 1 to 5 (5 best), got {}", entry.score),
+                )
+                .into());
+            }
+            let comment = entry.comment.map(str::trim).filter(|c| !c.is_empty());
+            if let Some(c) = comment
+                && c.chars().count() > LongText::MAX_CHARS
+            {
+                return Err(ValidationError::new(
+                    field("comment"),
+                    format!("must be at most {} characters", LongText::MAX_CHARS),
+                )
+                .into());
+            }
+            rows.push(NewScore {
                 proposal: id,
                 reviewer_id: caller.id,
                 reviewer_name: caller.name.as_str(),
                 criterion: &c.key,
-                score,
+                score: entry.score,
                 comment,
-                at: OffsetDateTime::now_utc(),
-            })
-            .await?;
+                at,
+            });
+        }
+        self.store().put_scores(&rows).await?;
         self.proposal_scores(id).await
     }
 

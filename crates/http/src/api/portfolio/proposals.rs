@@ -8,15 +8,15 @@
 
 use crate::api::Tagged;
 use crate::auth::Caller;
-use crate::error::{ApiError, ApiResult, ErrorBody};
+use crate::error::{ApiResult, ErrorBody};
 use crate::extract::{ApiJson, ApiPath, ApiQuery, IfMatch, OptionalJson};
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::routing::{get, post, put};
 use axum::{Extension, Json};
-use lodestar_domain::portfolio::{Proposal, ProposalDraft, ReviewerScore, ScoreSummary, scoring};
-use lodestar_domain::{ProposalId, ValidationError};
-use lodestar_services::portfolio::{GateOutcome, ProposalDetail};
+use lodestar_domain::ProposalId;
+use lodestar_domain::portfolio::{Proposal, ProposalDraft, ReviewerScore, ScoreSummary};
+use lodestar_services::portfolio::{GateOutcome, ProposalDetail, ScoreEntry};
 use lodestar_services::{App, Versioned};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -242,53 +242,18 @@ pub async fn score(
     ApiPath(id): ApiPath<i64>,
     ApiJson(sheet): ApiJson<ScoreSheet>,
 ) -> ApiResult<Json<Scores>> {
-    let id = ProposalId(id);
-    let proposal = app.proposal(id).await?.value;
-    let config = app
-        .governance_settings(proposal.draft.organization_id)
-        .await?
-        .config;
-    if sheet.scores.is_empty() {
-        return Err(ApiError::invalid(ValidationError::new(
-            "scores",
-            "score at least one criterion",
-        )));
-    }
-    for (i, s) in sheet.scores.iter().enumerate() {
-        if config.criterion(s.criterion.trim()).is_none() {
-            let keys: Vec<&str> = config.criteria.iter().map(|c| c.key.as_str()).collect();
-            let message = format!(
-                "unknown criterion {:?}; expected one of: {}",
-                s.criterion,
-                keys.join(", ")
-            );
-            return Err(ApiError::invalid(ValidationError::new(
-                format!("scores[{i}].criterion"),
-                message,
-            )));
-        }
-        if !(scoring::MIN_SCORE..=scoring::MAX_SCORE).contains(&s.score) {
-            let message = format!("must be from 1 to 5 (5 best), got {}", s.score);
-            return Err(ApiError::invalid(ValidationError::new(
-                format!("scores[{i}].score"),
-                message,
-            )));
-        }
-    }
-    let mut answer = None;
-    for s in &sheet.scores {
-        answer = Some(
-            app.score_proposal(
-                &caller.user,
-                id,
-                &s.criterion,
-                s.score,
-                s.comment.as_deref(),
-            )
-            .await?,
-        );
-    }
-    let (scores, summary) = answer.expect("at least one score");
+    let entries: Vec<ScoreEntry<'_>> = sheet
+        .scores
+        .iter()
+        .map(|s| ScoreEntry {
+            criterion: &s.criterion,
+            score: s.score,
+            comment: s.comment.as_deref(),
+        })
+        .collect();
+    let (scores, summary) = app
+        .score_proposal_sheet(&caller.user, ProposalId(id), &entries)
+        .await?;
     Ok(Json(Scores { scores, summary }))
 }
 

@@ -16,6 +16,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use lodestar_domain::portfolio::{CostKind, GovernanceConfig, Money, Recurrence};
 use lodestar_domain::{NodeId, ProposalId};
 use lodestar_services::authz::Need;
+use lodestar_services::portfolio::ScoreEntry;
 use lodestar_services::{App, ServiceError};
 use serde::Deserialize;
 use std::collections::HashMap;
@@ -676,7 +677,8 @@ pub(super) async fn score(
         .governance_settings(proposal.draft.organization_id)
         .await?
         .config;
-    let mut any = false;
+    // Read the whole sheet first, then store it in one go: all or nothing.
+    let mut sheet: Vec<(String, u8, Option<String>)> = Vec::new();
     for c in &config.criteria {
         let Some(raw) = fb.one(&format!("score-{}", c.key)).map(str::to_owned) else {
             continue;
@@ -686,18 +688,27 @@ pub(super) async fn score(
                 .add(&format!("score-{}", c.key), "choose a score from 1 to 5");
             continue;
         };
-        any = true;
         let comment = fb.one(&format!("comment-{}", c.key)).map(str::to_owned);
+        sheet.push((c.key.to_string(), value, comment));
+    }
+    let any = !sheet.is_empty();
+    if any && fb.errors.is_empty() {
+        let entries: Vec<ScoreEntry<'_>> = sheet
+            .iter()
+            .map(|(criterion, score, comment)| ScoreEntry {
+                criterion,
+                score: *score,
+                comment: comment.as_deref(),
+            })
+            .collect();
         if let Err(err) = app
-            .score_proposal(
-                &viewer.0.user,
-                pid,
-                c.key.as_str(),
-                value,
-                comment.as_deref(),
-            )
+            .score_proposal_sheet(&viewer.0.user, pid, &entries)
             .await
         {
+            let err = match err {
+                ServiceError::Invalid(v) => ServiceError::Invalid(sheet_field(v, &sheet)),
+                other => other,
+            };
             let status = note(&mut fb, err)?;
             return again(&app, &viewer, pid, fb, status).await;
         }
@@ -768,5 +779,47 @@ pub(super) async fn exception(
             let status = note(&mut fb, err)?;
             again(&app, &viewer, pid, fb, status).await
         }
+    }
+}
+
+/// A fault on the `i`th entry of a score sheet (`scores[i].comment`), named
+/// by the form's field for that criterion (`comment-value`).
+fn sheet_field(
+    v: lodestar_domain::ValidationError,
+    sheet: &[(String, u8, Option<String>)],
+) -> lodestar_domain::ValidationError {
+    let parsed = v.field.strip_prefix("scores[").and_then(|rest| {
+        let (i, part) = rest.split_once("].")?;
+        Some((i.parse::<usize>().ok()?, part))
+    });
+    match parsed {
+        Some((i, part)) if i < sheet.len() => {
+            let prefix = if part == "comment" {
+                "comment"
+            } else {
+                "score"
+            };
+            lodestar_domain::ValidationError::new(format!("{prefix}-{}", sheet[i].0), v.message)
+        }
+        _ => v,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::sheet_field;
+    use lodestar_domain::ValidationError;
+
+    #[test]
+    fn a_fault_on_a_sheet_entry_lands_beside_its_criterion() {
+        let sheet = vec![
+            ("value".to_owned(), 4, None),
+            ("risk".to_owned(), 3, Some("long".to_owned())),
+        ];
+        let moved = |field: &str| sheet_field(ValidationError::new(field, "wrong"), &sheet).field;
+        assert_eq!(moved("scores[1].comment"), "comment-risk");
+        assert_eq!(moved("scores[0].score"), "score-value");
+        assert_eq!(moved("scores[7].score"), "scores[7].score");
+        assert_eq!(moved("stage"), "stage");
     }
 }
