@@ -1,5 +1,5 @@
 //! The application works on a generated demo portfolio: its dashboards,
-//! explorers and status API answer on every backend.
+//! explorers, status API and portfolio pages answer on every backend.
 
 mod common;
 
@@ -46,5 +46,9 @@ async fn every_page_of_a_small_demo_portfolio_answers() {
         let (status, html) = s.text(&format!("/plans/{}", summary.plans[0])).await;
         assert_eq!(status, StatusCode::OK);
         assert!(html.contains("IT Strategic Plan"), "{}", s.backend);
+        for path in ["/proposals", "/portfolio", "/capacity", "/budget"] {
+            let (status, html) = s.text(path).await;
+            assert_eq!(status, StatusCode::OK, "{}: {path}: {html}", s.backend);
+        }
     }
 }

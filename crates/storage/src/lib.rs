@@ -45,7 +45,10 @@ pub use actor::{Actor, acting_as};
 pub use audit::{AuditAction, AuditEntry, AuditFilter};
 pub use backend::Store;
 pub use backup::{BackupError, BackupSummary, Existing, RestoreSummary, TableCount};
-pub use bulk::{BulkCheckIn, BulkObservation, BulkPlan, BulkUser, BulkWriter};
+pub use bulk::{
+    BulkAccount, BulkCheckIn, BulkException, BulkObservation, BulkPlan, BulkPortfolio,
+    BulkProposal, BulkScore, BulkTransition, BulkUser, BulkWriter,
+};
 pub use checkins::CheckInRecord;
 pub use documents::{ExportedPlan, OutgoingLink};
 pub use error::{Result, StorageError, stale_message};

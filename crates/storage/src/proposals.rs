@@ -497,6 +497,17 @@ impl Store {
         rows.into_iter().map(Transition::try_from).collect()
     }
 
+    /// The organizations that have at least one proposal, each once: read
+    /// from the index on `(organization_id, stage)`, without loading any
+    /// proposal (a page that picks the first of them need not read them all).
+    pub async fn organizations_with_proposals(&self) -> Result<Vec<OrganizationId>> {
+        let ids: Vec<i64> = on_backend!(self, read, pool => {
+            sqlx::query_scalar("SELECT DISTINCT organization_id FROM proposals ORDER BY organization_id")
+                .fetch_all(pool).await?
+        });
+        Ok(ids.into_iter().map(OrganizationId).collect())
+    }
+
     /// The stages an organization's proposals are in, each once.
     pub async fn proposal_stages_in_use(
         &self,

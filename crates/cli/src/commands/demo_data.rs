@@ -107,7 +107,7 @@ pub(crate) async fn run(app: &App, args: &DemoDataArgs, out: &mut impl Write) ->
     writeln!(
         out,
         "Wrote the {} demo portfolio (seed {}, as of {as_of}) in {:.1} s: {} organizations, {} plans, \
-         {} goals, {} objectives, {} initiatives, {} measures, {} values, {} check-ins, {} accounts",
+         {} goals, {} objectives, {} initiatives, {} measures, {} values, {} check-ins, {} accounts, {} proposals",
         options.scale,
         options.seed,
         started.elapsed().as_secs_f64(),
@@ -119,7 +119,8 @@ pub(crate) async fn run(app: &App, args: &DemoDataArgs, out: &mut impl Write) ->
         c.measures,
         c.observations,
         c.checkins,
-        c.users
+        c.users,
+        c.proposals
     )
     .map_err(CliError::stdout)?;
     writeln!(out, "Administrator: {}", summary.admin_email).map_err(CliError::stdout)?;

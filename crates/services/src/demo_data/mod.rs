@@ -4,13 +4,15 @@
 //! Generation ([`generate`]) is pure: from the scale, the seed and the day the
 //! data is "as of", it builds each organization's plan as a plan-as-code
 //! document (checked by the same rules as an import), the measures' values,
-//! the owners' check-ins and the accounts. Writing ([`App::write_demo_data`])
-//! hands those to the storage layer's bulk writer, which inserts them in
-//! chunks inside one transaction and computes every status cache before it
-//! commits. See docs/demo-data.md.
+//! the owners' check-ins and the accounts, and its organization's change
+//! proposals with the capacity and budgets they are ranked against. Writing
+//! ([`App::write_demo_data`]) hands those to the storage layer's bulk writer,
+//! which inserts them in chunks inside one transaction and computes every
+//! status cache before it commits. See docs/demo-data.md.
 
 mod execution;
 pub mod generate;
+mod proposals;
 mod rng;
 mod words;
 
@@ -54,7 +56,7 @@ pub struct Counts {
     pub checkins: usize,
     /// People, each with an account.
     pub users: usize,
-    /// Change proposals (not generated yet: see [`write_proposals`]).
+    /// Change proposals, with their ties, scores and transitions.
     pub proposals: usize,
 }
 
@@ -180,6 +182,10 @@ pub trait DemoProgress: Send {
     fn plan(&mut self, index: usize, of: usize);
 }
 
+/// About how many rows a proposal brings: itself, its ties, scores,
+/// transitions, and its share of capacity and budgets.
+const ROWS_PER_PROPOSAL: usize = 20;
+
 impl Counts {
     /// Every row the write makes, about: for a progress bar's length.
     pub fn rows(&self) -> u64 {
@@ -191,7 +197,8 @@ impl Counts {
             + self.observations
             + self.checkins
             + self.users * 2
-            + self.organizations * words::DEPARTMENTS.len().min(6)) as u64
+            + self.organizations * words::DEPARTMENTS.len().min(6)
+            + self.proposals * ROWS_PER_PROPOSAL) as u64
     }
 }
 
@@ -224,13 +231,14 @@ impl App {
         let counts = options.scale.counts();
         let mut writer = self.store().bulk_writer(options.as_of).await?;
         let mut plans = Vec::with_capacity(counts.plans);
-        let mut admin_email = String::new();
+        let mut admin: Option<lodestar_storage::BulkAccount> = None;
         for index in 0..counts.plans {
             progress.plan(index, counts.plans);
             let demo = generate_plan(options.scale, options.seed, index, options.as_of)?;
-            if index == 0 {
-                admin_email = demo.users[0].email.as_str().to_owned();
-            }
+            let admin = admin.get_or_insert_with(|| lodestar_storage::BulkAccount {
+                email: demo.users[0].email.clone(),
+                name: demo.users[0].name.clone(),
+            });
             let flat = crate::plan_code::check("demo-data", &demo.document, options.as_of)?;
             let plan = lodestar_storage::BulkPlan {
                 document: &demo.document,
@@ -241,29 +249,51 @@ impl App {
                 password_hash: &hash,
             };
             let mut advance = |rows| progress.advance(rows);
-            plans.push(writer.write_plan(&plan, &mut advance).await?);
+            let id = writer.write_plan(&plan, &mut advance).await?;
+            let rows =
+                write_proposals(&mut writer, options, index, &demo, &flat, id, admin).await?;
+            progress.advance(rows);
+            plans.push(id);
         }
-        write_proposals(&mut writer, options, &plans).await?;
         writer.commit().await?;
         tracing::info!(scale = %options.scale, seed = options.seed, plans = plans.len(), "wrote the demo portfolio");
         Ok(DemoSummary {
             plans,
             counts,
-            admin_email,
+            admin_email: admin
+                .map(|a| a.email.as_str().to_owned())
+                .unwrap_or_default(),
         })
     }
 }
 
-/// Where the demo portfolio's change proposals (issue 8) will be generated
-/// and written: `Counts::proposals` of them, spread over `plans`, inside the
-/// same transaction as everything else. Proposals are not part of the
-/// schema yet, so this writes nothing; when they land, generate them from
-/// `Rng::new(options.seed).fork(…)` like the rest and add a bulk insert for
-/// them to `lodestar_storage::BulkWriter`.
+/// Generates plan `index`'s change proposals (`Counts::proposals` spread
+/// over the plans), its organization's capacity and budgets, and writes them
+/// with the plan `id` just written, in the same transaction. Returns how
+/// many rows that was.
 async fn write_proposals(
-    _writer: &mut lodestar_storage::BulkWriter,
-    _options: DemoOptions,
-    _plans: &[PlanId],
-) -> ServiceResult<()> {
-    Ok(())
+    writer: &mut lodestar_storage::BulkWriter,
+    options: DemoOptions,
+    index: usize,
+    demo: &DemoPlan,
+    flat: &[lodestar_domain::document::FlatNode<'_>],
+    id: PlanId,
+    admin: &lodestar_storage::BulkAccount,
+) -> ServiceResult<u64> {
+    let portfolio = proposals::generate_portfolio(
+        options.scale,
+        options.seed,
+        index,
+        options.as_of,
+        demo,
+        flat,
+        admin,
+    )?;
+    let bulk = lodestar_storage::BulkPortfolio {
+        accounts: &portfolio.accounts,
+        proposals: &portfolio.proposals,
+        capacity: &portfolio.capacity,
+        budgets: &portfolio.budgets,
+    };
+    Ok(writer.write_portfolio(id, &bulk).await?)
 }

@@ -15,6 +15,10 @@
 
 mod audit;
 
+pub use proposals::{
+    BulkAccount, BulkException, BulkPortfolio, BulkProposal, BulkScore, BulkTransition,
+};
+
 use crate::plans::json;
 use crate::rows::text;
 use crate::tx::Tx;
@@ -24,8 +28,8 @@ use lodestar_domain::*;
 use std::collections::HashMap;
 use time::{Date, OffsetDateTime};
 
-/// Rows per `INSERT` statement: far below SQLite's 32,766 and PostgreSQL's
-/// 65,535 bound parameters for the widest table written (19 columns).
+/// Rows per `INSERT` statement: below SQLite's 32,766 and PostgreSQL's
+/// 65,535 bound parameters for the widest table written (`proposals`, 23 columns).
 const CHUNK: usize = 1000;
 
 /// A value of one of a plan's measures.
@@ -91,6 +95,8 @@ pub struct BulkWriter {
     now: OffsetDateTime,
     /// PostgreSQL: the audit triggers turned off until the commit logs the rows.
     audit: Option<audit::Suspended>,
+    /// The ids of what each plan written so far holds, for its portfolio.
+    written: HashMap<i64, proposals::Written>,
 }
 
 impl std::fmt::Debug for BulkWriter {
@@ -114,6 +120,7 @@ impl Store {
             today,
             now: OffsetDateTime::now_utc(),
             audit,
+            written: HashMap::new(),
         })
     }
 }
@@ -132,6 +139,9 @@ macro_rules! insert_chunks {
         }
     }};
 }
+
+// After the macro, which it uses.
+mod proposals;
 
 impl BulkWriter {
     /// Writes one plan with its organization, departments, people, nodes,
@@ -174,6 +184,15 @@ impl BulkWriter {
         progress(plan.users.len() as u64);
         self.seed_rollups(plan_id, plan, &nodes, &measures).await?;
         rollups::rebuild(&mut self.tx, PlanId(plan_id), self.today).await?;
+        self.written.insert(
+            plan_id,
+            proposals::Written {
+                organization: org,
+                nodes,
+                people,
+                departments,
+            },
+        );
         Ok(PlanId(plan_id))
     }
 

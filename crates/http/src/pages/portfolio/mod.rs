@@ -118,13 +118,13 @@ pub(crate) async fn organizations(
                 .ok_or_else(|| PageError::not_found(format!("organization {id} not found")))?,
         ),
         None => {
-            let proposals = app.list_proposals(None).await?;
+            let with_proposals = app
+                .store()
+                .organizations_with_proposals()
+                .await
+                .map_err(ServiceError::from)?;
             orgs.iter()
-                .find(|o| {
-                    proposals
-                        .iter()
-                        .any(|p| p.value.draft.organization_id == o.id)
-                })
+                .find(|o| with_proposals.contains(&o.id))
                 .or(orgs.first())
                 .cloned()
         }

@@ -12,8 +12,10 @@ use askama::Template;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{Html, Response};
-use lodestar_domain::OrganizationId;
-use lodestar_domain::portfolio::{GovernanceConfig, Money, Proposal, YearMonth};
+use lodestar_domain::portfolio::{
+    GovernanceConfig, Money, Proposal, ReviewerScore, YearMonth, summarize,
+};
+use lodestar_domain::{OrganizationId, ProposalId};
 use lodestar_services::App;
 use lodestar_services::authz::Need;
 use serde::Deserialize;
@@ -78,7 +80,8 @@ fn hours_of(p: &Proposal) -> u64 {
     p.draft.effort.iter().map(|e| u64::from(e.hours)).sum()
 }
 
-/// Every proposal, with its stage and score, filtered by stage.
+/// Every proposal, with its stage and score, filtered by stage. The scores
+/// of all proposals are read at once (one query, not one per proposal).
 pub(super) async fn proposals(
     State(app): State<App>,
     viewer: Viewer,
@@ -108,22 +111,32 @@ pub(super) async fn proposals(
                 keys.join(", ")
             )
         });
+    let mut scores: HashMap<ProposalId, Vec<ReviewerScore>> = HashMap::new();
+    for (p, s) in app
+        .store()
+        .proposal_scores(None, None)
+        .await
+        .map_err(lodestar_services::ServiceError::from)?
+    {
+        scores.entry(p).or_default().push(s);
+    }
     let mut rows = Vec::new();
     for v in proposals.iter().rev() {
         let p = &v.value;
         if stage_error.is_none() && !wanted.is_empty() && p.stage.as_str() != wanted {
             continue;
         }
-        let config = configs.of(p.draft.organization_id).await?.clone();
+        let config = configs.of(p.draft.organization_id).await?;
         let summary = if p.is_draft() {
             None
         } else {
-            app.proposal_scores(p.id).await?.1.score
+            let mine = scores.get(&p.id).map_or(&[][..], Vec::as_slice);
+            summarize(config, mine).score
         };
         rows.push(ProposalRow {
             id: p.id.0,
             title: p.draft.title.to_string(),
-            stage: StageBadge::of(&config, p.stage.as_str()),
+            stage: StageBadge::of(config, p.stage.as_str()),
             score: score_text(summary),
             cost: cost_of(p).to_string(),
             hours: hours_of(p),
