@@ -15,6 +15,7 @@ mod evidence;
 mod execution;
 pub mod imports;
 pub mod measures;
+pub mod memo;
 mod milestones;
 pub mod opendata;
 pub mod plan_code;
@@ -45,6 +46,8 @@ pub struct App {
     today: Option<Date>,
     /// How the open-data catalog names the site and its contact.
     open_data: std::sync::Arc<opendata::OpenDataSettings>,
+    /// The views kept in memory while the data stays the same ([`App::memoized`]).
+    memo: std::sync::Arc<memo::Memo>,
 }
 
 impl App {
@@ -54,6 +57,7 @@ impl App {
             store,
             today: None,
             open_data: Default::default(),
+            memo: Default::default(),
         }
     }
 

@@ -24,6 +24,7 @@ mod schema;
 mod tests;
 
 use crate::backend::Backend;
+use crate::changes;
 use crate::migrate::MIGRATIONS;
 use crate::{StorageError, Store};
 use rows::Conn;
@@ -294,6 +295,7 @@ impl Store {
                 check_version(fill::recorded_versions(&mut target).await?)?;
                 let (tables, replaced) =
                     fill::fill(&mut target, &mut source_conn, existing, &fresh).await?;
+                sqlx::query(changes::RAISE).execute(&mut *tx).await?;
                 tx.commit().await?;
                 (tables, replaced)
             }
@@ -303,6 +305,7 @@ impl Store {
                 check_version(fill::recorded_versions(&mut target).await?)?;
                 let (tables, replaced) =
                     fill::fill(&mut target, &mut source_conn, existing, &fresh).await?;
+                sqlx::query(changes::RAISE).execute(&mut *tx).await?;
                 tx.commit().await?;
                 (tables, replaced)
             }

@@ -22,6 +22,7 @@ mod versions;
 mod accounts;
 pub mod actor;
 mod audit;
+mod changes;
 mod checkins;
 mod documents;
 mod evidence;
@@ -49,6 +50,7 @@ pub use bulk::{
     BulkAccount, BulkCheckIn, BulkException, BulkObservation, BulkPlan, BulkPortfolio,
     BulkProposal, BulkScore, BulkTransition, BulkUser, BulkWriter,
 };
+pub use changes::ChangeMark;
 pub use checkins::CheckInRecord;
 pub use documents::{ExportedPlan, OutgoingLink};
 pub use error::{Result, StorageError, stale_message};

@@ -70,6 +70,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "portfolio",
         sql: include_str!("../migrations/0009_portfolio.sql"),
     },
+    Migration {
+        version: 10,
+        name: "change mark",
+        sql: include_str!("../migrations/0010_change_mark.sql"),
+    },
 ];
 
 impl Migration {

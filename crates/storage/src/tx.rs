@@ -56,9 +56,12 @@ impl Store {
 }
 
 impl Tx {
-    /// Makes every change of the transaction permanent, forgetting its actor first.
+    /// Makes every change of the transaction permanent, forgetting its actor
+    /// first and raising the change mark, so that every instance's views
+    /// derived from the data before it stop being served.
     pub(crate) async fn commit(mut self) -> Result<()> {
         crate::audit::clear_actor(&mut self).await?;
+        crate::changes::raise(&mut self).await?;
         match self {
             Tx::Sqlite(t) => t.commit().await?,
             Tx::Postgres(t) => t.commit().await?,

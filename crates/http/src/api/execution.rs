@@ -1,7 +1,7 @@
 //! Check-ins and their corrections, status overrides, node and plan statuses,
 //! and the list of overdue updates.
 
-use super::Tagged;
+use super::{KeptJson, Tagged};
 use crate::error::{ApiResult, ErrorBody};
 use crate::extract::{ApiJson, ApiPath, ApiQuery, IfMatch, OptionalIfMatch};
 use axum::Json;
@@ -224,11 +224,11 @@ pub async fn override_history(
     responses((status = 200, description = "The plan's statuses", body = StatusReport),
               (status = 400, description = "Malformed id", body = ErrorBody),
               (status = 404, description = "No such plan", body = ErrorBody)))]
-pub async fn plan_status(
-    State(app): State<App>,
-    ApiPath(id): ApiPath<i64>,
-) -> ApiResult<Json<StatusReport>> {
-    Ok(Json(app.plan_status(PlanId(id)).await?))
+pub async fn plan_status(State(app): State<App>, ApiPath(id): ApiPath<i64>) -> ApiResult<KeptJson> {
+    app.memoized(&format!("plan status {id}"), async {
+        KeptJson::of(&app.plan_status(PlanId(id)).await?)
+    })
+    .await
 }
 
 /// Which plan's overdue updates to list.

@@ -1,6 +1,6 @@
 //! `/api/v1/measures`: measures (KPIs) of plan nodes, their values, and CSV import.
 
-use super::Tagged;
+use super::{KeptJson, Tagged};
 use crate::error::{ApiError, ApiResult, ErrorBody};
 use crate::extract::{ApiJson, ApiPath, ApiQuery, IfMatch, OptionalIfMatch, body_bytes};
 use axum::Json;
@@ -145,11 +145,11 @@ pub async fn remove(
     responses((status = 200, description = "The series", body = Vec<SeriesPoint>),
               (status = 400, description = "Malformed id", body = ErrorBody),
               (status = 404, description = "No such measure", body = ErrorBody)))]
-pub async fn series(
-    State(app): State<App>,
-    ApiPath(id): ApiPath<i64>,
-) -> ApiResult<Json<Vec<SeriesPoint>>> {
-    Ok(Json(app.measure_series(MeasureId(id)).await?))
+pub async fn series(State(app): State<App>, ApiPath(id): ApiPath<i64>) -> ApiResult<KeptJson> {
+    app.memoized(&format!("measure series {id}"), async {
+        KeptJson::of(&app.measure_series(MeasureId(id)).await?)
+    })
+    .await
 }
 
 /// What recording a value did.

@@ -35,6 +35,33 @@ impl<T: serde::Serialize> IntoResponse for Tagged<T> {
     }
 }
 
+/// A JSON body serialized once and kept by [`App::memoized`], for reads
+/// that large plans make expensive (a plan's tree, a measure's series): a hit
+/// sends the same bytes without reading or serializing anything again.
+#[derive(Clone)]
+pub struct KeptJson(axum::body::Bytes);
+
+impl KeptJson {
+    /// `value` serialized.
+    pub fn of<T: serde::Serialize>(value: &T) -> crate::error::ApiResult<Self> {
+        serde_json::to_vec(value)
+            .map(|bytes| Self(bytes.into()))
+            .map_err(|e| lodestar_services::ServiceError::Internal(Box::new(e)).into())
+    }
+}
+
+impl lodestar_services::memo::Memoizable for KeptJson {
+    fn weight(&self) -> usize {
+        self.0.len()
+    }
+}
+
+impl IntoResponse for KeptJson {
+    fn into_response(self) -> Response {
+        ([(header::CONTENT_TYPE, "application/json")], self.0).into_response()
+    }
+}
+
 impl<T> Tagged<T> {
     /// A record just created, at the version every record starts at.
     pub fn created(value: T) -> (StatusCode, Self) {

@@ -1,5 +1,6 @@
 //! `/api/v1/plans`: plans, their whole tree in one response, and plan-as-code.
 
+use super::KeptJson;
 use crate::error::{ApiError, ApiResult, ErrorBody};
 use crate::extract::{ApiPath, ApiQuery, body_bytes};
 use axum::Json;
@@ -37,13 +38,16 @@ pub async fn list(State(app): State<App>) -> ApiResult<Json<Vec<Plan>>> {
     responses((status = 200, description = "The plan and its tree", body = PlanTree),
               (status = 400, description = "Malformed id", body = ErrorBody),
               (status = 404, description = "No such plan", body = ErrorBody)))]
-pub async fn tree(State(app): State<App>, ApiPath(id): ApiPath<i64>) -> ApiResult<Json<PlanTree>> {
-    Ok(Json(
-        app.store()
+pub async fn tree(State(app): State<App>, ApiPath(id): ApiPath<i64>) -> ApiResult<KeptJson> {
+    app.memoized(&format!("plan tree {id}"), async {
+        let tree: PlanTree = app
+            .store()
             .plan_tree(PlanId(id))
             .await
-            .map_err(ServiceError::from)?,
-    ))
+            .map_err(ServiceError::from)?;
+        KeptJson::of(&tree)
+    })
+    .await
 }
 
 /// The spelling of plan-as-code to export.

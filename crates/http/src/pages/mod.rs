@@ -17,6 +17,7 @@ mod explorer;
 mod filters;
 mod forms;
 mod imports;
+mod kept;
 mod node;
 mod plans;
 mod portfolio;

@@ -26,7 +26,8 @@ use crate::tx::Tx;
 
 /// Tables whose writes are not logged: caches the application recomputes,
 /// sign-in sessions and throttling counters (written on every request), the
-/// migration ledger, and the log's own tables.
+/// migration ledger, the change mark (raised by every write), and the log's
+/// own tables.
 pub const UNAUDITED_TABLES: &[&str] = &[
     "audit_log",
     "audit_actor",
@@ -35,6 +36,7 @@ pub const UNAUDITED_TABLES: &[&str] = &[
     "node_rollups",
     "sessions",
     "login_attempts",
+    "change_mark",
 ];
 
 /// Columns never copied into the log, whatever their table: secrets and

@@ -10,6 +10,15 @@ pub(super) const LEDGER: &str = "lodestar_migrations";
 /// The label a backup file carries: when it was taken, from which database.
 pub(super) const LABEL: &str = "lodestar_backup";
 
+/// The change mark. Never copied: it says when the database last changed,
+/// not what it holds; a restore raises the target's own instead.
+pub(super) const MARK: &str = "change_mark";
+
+/// Whether a table's rows are backed up and restored.
+fn copied(name: &str) -> bool {
+    ![LEDGER, LABEL, MARK].contains(&name)
+}
+
 /// One table of the live schema.
 #[derive(Debug, Clone)]
 pub(super) struct Table {
@@ -49,7 +58,7 @@ pub(super) fn quoted(name: &str) -> String {
     format!("\"{}\"", name.replace('"', "\"\""))
 }
 
-/// Every data table of a SQLite database, by name; the ledger and label left out.
+/// Every data table of a SQLite database, by name; the ledger, label and mark left out.
 pub(super) async fn sqlite_tables(conn: &mut SqliteConnection) -> Result<Vec<Table>, sqlx::Error> {
     let names: Vec<String> = sqlx::query_scalar(
         "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY name",
@@ -57,7 +66,7 @@ pub(super) async fn sqlite_tables(conn: &mut SqliteConnection) -> Result<Vec<Tab
     .fetch_all(&mut *conn)
     .await?;
     let mut tables = Vec::new();
-    for name in names.into_iter().filter(|n| n != LEDGER && n != LABEL) {
+    for name in names.into_iter().filter(|n| copied(n)) {
         let rows: Vec<(String, String, bool, i64)> = sqlx::query_as(
             "SELECT name, type, \"notnull\", pk FROM pragma_table_info($1) ORDER BY cid",
         )
@@ -107,7 +116,7 @@ pub(super) async fn postgres_tables(conn: &mut PgConnection) -> Result<Vec<Table
     .fetch_all(&mut *conn)
     .await?;
     let mut tables = Vec::new();
-    for (oid, name) in names.into_iter().filter(|(_, n)| n != LEDGER && n != LABEL) {
+    for (oid, name) in names.into_iter().filter(|(_, n)| copied(n)) {
         let columns: Vec<(String, String, bool, Option<String>)> = sqlx::query_as(
             "SELECT a.attname::text, format_type(a.atttypid, a.atttypmod), NOT a.attnotnull, \
                     pg_get_serial_sequence(quote_ident(current_schema()) || '.' || quote_ident($2), a.attname::text) \

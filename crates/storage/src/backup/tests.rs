@@ -11,8 +11,9 @@ use std::collections::BTreeMap;
 /// Rows as values, by table.
 type Dump = BTreeMap<String, Vec<Vec<Value>>>;
 
-/// Every table of the store (the ledger too) as sorted rows of values, read
-/// with `SELECT *` so that no column can be left out.
+/// Every table of the store (the ledger too, not the change mark, which a
+/// restore raises rather than copies) as sorted rows of values, read with
+/// `SELECT *` so that no column can be left out.
 async fn dump(store: &Store) -> Dump {
     let mut tables = Dump::new();
     match &store.backend {
@@ -24,7 +25,7 @@ async fn dump(store: &Store) -> Dump {
             .fetch_all(&mut *conn)
             .await
             .unwrap();
-            for name in names {
+            for name in names.into_iter().filter(|n| n != schema::MARK) {
                 let sql = format!("SELECT * FROM \"{name}\"");
                 let rows = sqlx::query(&sql).fetch_all(&mut *conn).await.unwrap();
                 let values = |r: &sqlx::sqlite::SqliteRow| {
@@ -42,7 +43,7 @@ async fn dump(store: &Store) -> Dump {
             .fetch_all(pool)
             .await
             .unwrap();
-            for name in names {
+            for name in names.into_iter().filter(|n| n != schema::MARK) {
                 let sql = format!("SELECT * FROM \"{name}\"");
                 let rows = sqlx::query(&sql).fetch_all(pool).await.unwrap();
                 let values = |r: &sqlx::postgres::PgRow| {

@@ -8,14 +8,13 @@
 
 mod sections;
 
-use super::error::render;
 use super::filters::{self, FilterForm, FilterQuery};
-use super::{Chrome, PageError, Section, Viewer};
+use super::{Chrome, PageError, Section, Viewer, kept};
 use askama::Template;
 use axum::Router;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, Query, RawQuery, State};
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use axum::routing::get;
 use lodestar_domain::PlanId;
 use lodestar_services::{App, ServiceError};
@@ -30,13 +29,14 @@ const RECENT: usize = 10;
 /// How many check-ins are read to find the recent ones that meet a filter.
 const RECENT_FILTERED: u32 = 500;
 
-/// The dashboard page: the filter form and each section's rows.
+/// The dashboard's content: the filter form and each section's rows. The
+/// same for every viewer, so it is kept ([`kept::page`]) until the plan's data
+/// or the day changes.
 #[derive(Template)]
 #[template(path = "dashboard.html")]
-struct DashboardPage {
-    chrome: Chrome,
-    title: String,
+struct DashboardBody {
     as_of: String,
+    title: String,
     filters: FilterForm,
     initiative_level: String,
     bar_width: u32,
@@ -65,11 +65,20 @@ async fn show(
     State(app): State<App>,
     viewer: Viewer,
     Path(id): Path<String>,
+    RawQuery(raw): RawQuery,
     Query(query): Query<FilterQuery>,
 ) -> Result<Response, PageError> {
     let id = plan_id(&id)?;
+    let key = format!("dashboard {} ?{}", id.0, raw.unwrap_or_default());
+    let frame =
+        |plan: &str| Chrome::new(&viewer).in_plan(id.0, plan.to_owned(), Section::Dashboard);
+    kept::page(&app, &key, frame, content(&app, id, &query)).await
+}
+
+/// The dashboard's content for `query`.
+async fn content(app: &App, id: PlanId, query: &FilterQuery) -> Result<kept::Content, PageError> {
     let report = app.plan_status(id).await?;
-    let filtering = filters::read(&app, &report, &query, format!("/plans/{}", id.0)).await?;
+    let filtering = filters::read(app, &report, query, format!("/plans/{}", id.0)).await?;
     let (f, names) = (&filtering.filters, &filtering.names);
     let limit = if f.active() {
         RECENT_FILTERED
@@ -84,13 +93,9 @@ async fn show(
     })?;
     let today = app.today();
     let level = sections::initiative_level(&report);
-    let page = DashboardPage {
-        chrome: Chrome::new(&viewer).in_plan(
-            id.0,
-            report.plan.title.to_string(),
-            Section::Dashboard,
-        ),
-        title: report.plan.title.to_string(),
+    let title = report.plan.title.to_string();
+    let body = DashboardBody {
+        title: title.clone(),
         as_of: report.as_of.to_string(),
         initiative_level: report
             .plan
@@ -106,10 +111,16 @@ async fn show(
         checkins: sections::recent(&report, checkins, RECENT, f, names),
         filters: filtering.form,
     };
-    let status = if page.filters.invalid() {
+    let status = if body.filters.invalid() {
         StatusCode::BAD_REQUEST
     } else {
         StatusCode::OK
     };
-    Ok((status, render(&page)?).into_response())
+    let html = body.render()?;
+    Ok(kept::Content::new(
+        status,
+        format!("Dashboard · {title}"),
+        title,
+        html,
+    ))
 }

@@ -7,7 +7,7 @@
 use super::{OrgChoice, StageBadge, organizations, score_text};
 use crate::pages::error::render;
 use crate::pages::forms::respond;
-use crate::pages::{Chrome, PageError, Viewer};
+use crate::pages::{Chrome, PageError, Viewer, kept};
 use askama::Template;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
@@ -237,7 +237,6 @@ struct CommittedRow {
 #[derive(Template)]
 #[template(path = "portfolio/ranking.html")]
 struct RankingPage {
-    chrome: Chrome,
     organizations: Vec<OrgChoice>,
     organization: String,
     committed: Vec<CommittedRow>,
@@ -246,13 +245,21 @@ struct RankingPage {
     others: usize,
 }
 
-/// The ranked portfolio of one organization and its cut line.
+/// The ranked portfolio of one organization and its cut line. The same for
+/// every viewer, so it is kept ([`kept::page`]) until the data changes: with
+/// thousands of proposals the ranking is the costliest page of the portfolio.
 pub(super) async fn portfolio(
     State(app): State<App>,
     viewer: Viewer,
     Query(q): Query<OrgQuery>,
-) -> Result<Html<String>, PageError> {
-    let (organizations, chosen) = organizations(&app, q.organization).await?;
+) -> Result<Response, PageError> {
+    let key = format!("portfolio ranking {:?}", q.organization);
+    kept::page(&app, &key, |_| Chrome::new(&viewer), ranking(&app, q)).await
+}
+
+/// The ranking's content for the organization asked for (the first with proposals if none).
+async fn ranking(app: &App, q: OrgQuery) -> Result<kept::Content, PageError> {
+    let (organizations, chosen) = organizations(app, q.organization).await?;
     let Some(org) = chosen else {
         return Err(PageError::not_found("there is no organization yet"));
     };
@@ -281,10 +288,10 @@ pub(super) async fn portfolio(
         })
         .collect::<Vec<_>>();
     let fitting = ranked.iter().filter(|r| r.fits).count();
-    render(&RankingPage {
-        chrome: Chrome::new(&viewer),
+    let organization = org.name.to_string();
+    let body = RankingPage {
         organizations,
-        organization: org.name.to_string(),
+        organization: organization.clone(),
         committed: portfolio
             .committed
             .iter()
@@ -299,7 +306,15 @@ pub(super) async fn portfolio(
         ranked,
         fitting,
         others: portfolio.others.len(),
-    })
+    }
+    .render()?;
+    let title = format!("Portfolio ranking: {organization}");
+    Ok(kept::Content::new(
+        StatusCode::OK,
+        title,
+        organization,
+        body,
+    ))
 }
 
 /// `?organization=&from=&to=`.
