@@ -10,13 +10,15 @@
 //! card ([`App::public_report_card`]) keeps the same nodes. What is and is not
 //! published is documented in docs/open-data.md.
 
+use crate::memo::Memoizable;
 use crate::{App, ServiceError, ServiceResult};
 use lodestar_domain::grade::GradingRule;
 use lodestar_domain::report_card::ReportCard;
 use lodestar_domain::status::Health;
 use lodestar_domain::*;
 use serde::Serialize;
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
 use utoipa::ToSchema;
 
 /// A published plan as the public may read it: its published nodes in tree
@@ -49,6 +51,27 @@ pub struct PublicPlan {
     pub nodes: Vec<PublicNode>,
     /// Every measure of a published node, in node order then position.
     pub measures: Vec<PublicMeasure>,
+}
+
+impl Memoizable for Arc<PublicPlan> {
+    /// An estimate: the node titles, and a fixed share per node, measure,
+    /// check-in, milestone, evidence and value.
+    fn weight(&self) -> usize {
+        let nodes: usize = self
+            .nodes
+            .iter()
+            .map(|n| {
+                256 + n.title.as_str().len()
+                    + 256 * (n.checkins.len() + n.milestones.len() + n.evidence.len())
+            })
+            .sum();
+        let measures: usize = self
+            .measures
+            .iter()
+            .map(|m| 512 + 64 * m.observations.len())
+            .sum();
+        1024 + nodes + measures
+    }
 }
 
 /// A published node (goal, objective, initiative…).
@@ -304,8 +327,19 @@ impl App {
 
     /// The published content of the plan with this key, and nothing else:
     /// the only way the public portal and the open-data downloads read a plan.
-    /// An unknown key and an unpublished plan give the same `NotFound`.
+    /// An unknown key and an unpublished plan give the same `NotFound`. Kept
+    /// ([`App::memoized`]) until something is written: assembling it reads
+    /// every published node's check-ins, milestones and evidence.
     pub async fn public_plan(&self, key: &str) -> ServiceResult<PublicPlan> {
+        let kept = self
+            .memoized(&format!("public plan {key}"), async {
+                self.assemble_public_plan(key).await.map(Arc::new)
+            })
+            .await?;
+        Ok(PublicPlan::clone(&kept))
+    }
+
+    async fn assemble_public_plan(&self, key: &str) -> ServiceResult<PublicPlan> {
         let (plan, published_at, withheld) = self.published(key).await?;
         let report = self.plan_status(plan.id).await?;
         let visible = public_nodes(&report.nodes, &withheld);
@@ -321,8 +355,9 @@ impl App {
                 measures.push(self.public_measure(m).await?);
             }
         }
-        let order: Vec<NodeId> = nodes.iter().map(|n| n.id).collect();
-        measures.sort_by_key(|m| order.iter().position(|id| *id == m.node_id));
+        let order: HashMap<NodeId, usize> =
+            nodes.iter().enumerate().map(|(i, n)| (n.id, i)).collect();
+        measures.sort_by_key(|m| order.get(&m.node_id).copied());
         let org = self.store().get_organization(plan.organization_id).await?;
         Ok(PublicPlan {
             id: plan.id,
