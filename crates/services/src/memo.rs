@@ -177,6 +177,9 @@ impl App {
         let Some(slot) = self.memo.slot(&key, mark, day) else {
             return build.await;
         };
+        if let Some(kept) = slot.get() {
+            return Ok(downcast(kept));
+        }
         let kept = slot
             .get_or_try_init(|| async {
                 let value = build.await?;
@@ -190,13 +193,17 @@ impl App {
                 return Err(e);
             }
         };
-        let value = kept
-            .downcast_ref::<V>()
-            .cloned()
-            .expect("memo keys carry their value's type");
+        let value = downcast::<V>(&kept);
         self.memo.filled(&key, &slot, value.weight() + key.len());
         Ok(value)
     }
+}
+
+/// The kept value as the type its key names.
+fn downcast<V: Memoizable>(kept: &Arc<dyn Any + Send + Sync>) -> V {
+    kept.downcast_ref::<V>()
+        .cloned()
+        .expect("memo keys carry their value's type")
 }
 
 #[cfg(test)]
